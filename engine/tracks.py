@@ -1,0 +1,158 @@
+"""Change points of one thing over time, and what they say on a day or over a period.
+
+A *track* is the sequence of transitions of one (subject, party), (subject, office) or
+(subject, body), in replay order. Each transition happened on some day between ``lo`` and
+``hi`` (its EDTF interval, as day numbers). Between two transitions a value holds: that is a
+*spell*. A spell is possibly in force from its transition's ``lo`` to the day before the
+next transition's ``hi``, and certainly in force from its transition's ``hi`` to the day
+before the next transition's ``lo``. Queries are binary searches over the spells.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+from typing import Any, Hashable, Iterator
+
+import attrs
+
+from events.model import Event
+
+__all__ = ["FOREVER", "Spell", "Track", "Coverage"]
+
+FOREVER = date(9999, 12, 31).toordinal() + 1
+
+
+@attrs.frozen
+class Spell:
+    """A value in force between two transitions (days as ordinals; ``*_to`` exclusive)."""
+
+    value: Any
+    event: Event
+    next_event: Event | None
+    possible_from: int
+    certain_from: int
+    certain_to: int
+    possible_to: int
+
+    def covers(self, day: int) -> bool:
+        return self.possible_from <= day < self.possible_to
+
+    def certain_on(self, day: int) -> bool:
+        return self.certain_from <= day < self.certain_to
+
+
+@attrs.frozen
+class Coverage:
+    """How one value covers a period: ``during`` all or part, ``certainty``, first and last spell."""
+
+    value: Any
+    during: str
+    certainty: str
+    first: Spell
+    last: Spell
+    window: tuple[int, int] | None
+
+
+class Track:
+    """The spells of one thing, built once from its transitions, searched many times."""
+
+    __slots__ = ("spells", "_froms", "_reach")
+
+    def __init__(self, transitions: list[tuple[int, int, Any, Event]]):
+        spells: list[Spell] = []
+        for k, (lo, hi, value, event) in enumerate(transitions):
+            if k + 1 < len(transitions):
+                nlo, nhi, _, nevent = transitions[k + 1]
+                certain_to, possible_to = nlo, nhi
+            else:
+                nevent, certain_to, possible_to = None, FOREVER, FOREVER
+            if value is None:
+                continue
+            spells.append(Spell(value, event, nevent, lo, hi, certain_to, possible_to))
+        self.spells = spells
+        self._froms = [s.possible_from for s in spells]
+        reach, best = [], -1
+        for s in spells:
+            best = max(best, s.possible_to)
+            reach.append(best)
+        self._reach = reach
+
+    def _candidates(self, start: int, end: int) -> Iterator[Spell]:
+        """Spells possibly in force on some day of [start, end], latest first."""
+        j = bisect_right(self._froms, end) - 1
+        while j >= 0 and self._reach[j] > start:
+            s = self.spells[j]
+            if s.possible_to > start:
+                yield s
+            j -= 1
+
+    def on(self, day: int) -> list[tuple[Spell, bool]]:
+        """(spell, certain) for each value possibly in force on ``day``, latest first."""
+        return [(s, s.certain_on(day)) for s in self._candidates(day, day)]
+
+    def over(self, start: int, end: int) -> list[Coverage]:
+        """How each value covers the period [start, end] (inclusive day numbers)."""
+        by_value: dict[Hashable, list[Spell]] = {}
+        for s in self._candidates(start, end):
+            by_value.setdefault(_key(s.value), []).insert(0, s)
+        out = []
+        length = end - start + 1
+        for spells in by_value.values():
+            possible = _union([(max(s.possible_from, start), min(s.possible_to, end + 1)) for s in spells])
+            certain = _union([(max(s.certain_from, start), min(s.certain_to, end + 1)) for s in spells])
+            n_possible = sum(b - a for a, b in possible)
+            n_certain = sum(b - a for a, b in certain)
+            if n_certain == length:
+                during, certainty = "all", "certain"
+            elif n_certain > 0 and n_possible < length:
+                during, certainty = "part", "certain"
+            elif n_possible == length:
+                during, certainty = "all", "uncertain"
+            else:
+                during, certainty = "part", "uncertain"
+            window = None
+            if certainty == "uncertain" or (during == "part" and n_possible != n_certain):
+                window = _uncertain_window(spells, start, end)
+            out.append(Coverage(spells[0].value, during, certainty, spells[0], spells[-1], window))
+        return out
+
+
+def _key(value: Any) -> Hashable:
+    return value
+
+
+def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(i for i in intervals if i[0] < i[1]):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _uncertain_window(spells: list[Spell], start: int, end: int) -> tuple[int, int] | None:
+    """The first and last day of the transitions whose uncertainty touches [start, end]
+    (each transition's EDTF interval, ends included)."""
+    parts = []
+    for s in spells:
+        if s.possible_from < s.certain_from:
+            parts.append((s.possible_from, s.certain_from))
+        if s.certain_to < s.possible_to and s.possible_to < FOREVER:
+            parts.append((s.certain_to, s.possible_to))
+        if s.certain_from >= s.certain_to:
+            parts.append((s.possible_from, min(s.possible_to, FOREVER - 1)))
+    parts = [(a, b) for a, b in parts if a <= end and b >= start]
+    if not parts:
+        return None
+    return min(a for a, _ in parts), max(b for _, b in parts)
+
+
+def day_window(spell: Spell, day: int) -> tuple[int, int] | None:
+    """The interval of the transition that makes ``day`` uncertain for this spell, ends included."""
+    if spell.certain_on(day):
+        return None
+    if day < spell.certain_from:
+        return spell.possible_from, spell.certain_from
+    return spell.certain_to, spell.possible_to

@@ -1,0 +1,234 @@
+"""The interchange form: one JSON object per line, versioned.
+
+``event_from_record`` is the one way a record becomes an event: it checks every field and
+raises :class:`BadEvent` naming the field. ``event_to_record`` is its inverse. A record may
+carry ``"v"`` (the interchange version, 1 when absent); older versions are upgraded here as
+they are read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable, Iterator
+
+from events.dates import parse_date, parse_instant
+from events.errors import BadDate, BadEvent, Problem, TimelineError
+from events.model import (
+    BodyEvent, Event, OfficeEvent, Origin, ParticipationEvent, Retraction, Source, SubjectEvent,
+)
+from events.parties import is_party_code
+from events.vocabulary import (
+    BODY_KINDS, GRANTABLE, KINDS, LIFECYCLE_KINDS, OFFICE_KINDS, PARTICIPATION_KINDS, SUBJECT_KINDS,
+)
+
+__all__ = [
+    "VERSION",
+    "FIELD_ORDER",
+    "event_from_record",
+    "event_to_record",
+    "dumps_event",
+    "read_jsonl",
+    "write_jsonl",
+]
+
+VERSION = 1
+FIELD_ORDER = (
+    "id", "date", "subject", "kind", "party", "status", "office", "holder", "nationality",
+    "body", "name", "subject_kind", "predecessor", "effective", "retracts", "corrects",
+    "sources", "recorded", "note",
+)
+_COMMON = {"id", "date", "subject", "kind", "effective", "sources", "recorded", "corrects", "note", "v"}
+_BY_FAMILY = {
+    "lifecycle": {"name", "subject_kind", "predecessor"},
+    "participation": {"party", "status"},
+    "office": {"office", "holder", "nationality"},
+    "body": {"body", "name"},
+    "record": {"retracts"},
+}
+_SOURCE_FIELDS = {"title", "ref", "quote", "url", "page"}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~+-]{0,199}$")
+_SUBJECT = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _family(kind: str) -> str:
+    if kind in LIFECYCLE_KINDS:
+        return "lifecycle"
+    if kind in PARTICIPATION_KINDS:
+        return "participation"
+    if kind in OFFICE_KINDS:
+        return "office"
+    if kind in BODY_KINDS:
+        return "body"
+    return "record"
+
+
+def _upcast(rec: dict[str, Any]) -> dict[str, Any]:
+    v = rec.get("v", VERSION)
+    if v != VERSION:
+        raise BadEvent(f"interchange version {v!r} is not supported (this program reads version {VERSION})")
+    return rec
+
+
+def _text(rec: dict, key: str, required: bool = False) -> str | None:
+    value = rec.get(key)
+    if value is None:
+        if required:
+            raise BadEvent(f"missing required field {key!r}")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise BadEvent(f"field {key!r} must be non-empty text, found {json.dumps(value)}")
+    return value
+
+
+def _sources(value: Any) -> tuple[Source, ...]:
+    if value is None:
+        raise BadEvent("missing required field 'sources' (at least one {title, ref})")
+    if not isinstance(value, list) or not value:
+        raise BadEvent("field 'sources' must be a non-empty list of {title, ref, quote?, url?, page?}")
+    out = []
+    for i, s in enumerate(value, 1):
+        if not isinstance(s, dict):
+            raise BadEvent(f"source {i} must be an object with title and ref")
+        extra = set(s) - _SOURCE_FIELDS
+        if extra:
+            raise BadEvent(f"source {i} has unknown field {sorted(extra)[0]!r} (expected title, ref, quote, url, page)")
+        for key in ("title", "ref"):
+            if not isinstance(s.get(key), str) or not s[key].strip():
+                raise BadEvent(f"source {i} needs a non-empty {key!r}")
+        for key in ("quote", "url"):
+            if s.get(key) is not None and not isinstance(s[key], str):
+                raise BadEvent(f"source {i}: {key!r} must be text")
+        page = s.get("page")
+        if page is not None and (isinstance(page, bool) or not isinstance(page, (str, int))):
+            raise BadEvent(f"source {i}: 'page' must be text or a number")
+        out.append(Source(title=s["title"], ref=s["ref"], quote=s.get("quote"), url=s.get("url"), page=page))
+    return tuple(out)
+
+
+def _party_code(rec: dict, key: str, required: bool) -> str | None:
+    code = _text(rec, key, required)
+    if code is not None and not is_party_code(code):
+        raise BadEvent(f"{key} {code!r} is not an ISO 3166 alpha-3 code (e.g. UZB, KGZ; SUN for the USSR)")
+    return code
+
+
+def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
+    """Build an event from one interchange record, checking every field."""
+    if not isinstance(rec, dict):
+        raise BadEvent(f"expected a JSON object, found {type(rec).__name__}")
+    rec = _upcast(rec)
+    kind = rec.get("kind")
+    if kind is None:
+        raise BadEvent("missing required field 'kind'")
+    if kind not in KINDS:
+        import difflib
+
+        close = difflib.get_close_matches(str(kind), KINDS, n=1)
+        hint = f" — did you mean {close[0]!r}?" if close else ""
+        raise BadEvent(f"unknown kind {kind!r}{hint}")
+    family = _family(kind)
+    unknown = set(rec) - _COMMON - _BY_FAMILY[family]
+    if unknown:
+        key = sorted(unknown)[0]
+        known = any(key in fields for fields in _BY_FAMILY.values())
+        why = f"does not apply to kind {kind!r}" if known else "is not an event field"
+        raise BadEvent(f"field {key!r} {why}")
+    eid = _text(rec, "id", True)
+    if not _ID.match(eid):
+        raise BadEvent(f"id {eid!r} must be a slug: letters, digits and . _ : ~ + - (no spaces)")
+    subject = _text(rec, "subject", True)
+    if not _SUBJECT.match(subject):
+        raise BadEvent(f"subject {subject!r} must be an upper-case id such as CSTO or OP-CAT")
+    try:
+        date = parse_date(_text(rec, "date", kind != "retracted")) if rec.get("date") is not None else None
+        effective = parse_date(_text(rec, "effective")) if rec.get("effective") is not None else None
+        recorded = _text(rec, "recorded")
+        if recorded is not None:
+            parse_instant(recorded)
+    except BadDate as e:
+        raise BadEvent(str(e)) from None
+    common = dict(
+        id=eid, kind=kind, subject=subject, date=date, effective=effective,
+        sources=_sources(rec.get("sources")), recorded=recorded,
+        corrects=_text(rec, "corrects"), note=_text(rec, "note"), origin=origin,
+    )
+    if family == "lifecycle":
+        name = _text(rec, "name", kind in ("founded", "renamed"))
+        subject_kind = _text(rec, "subject_kind", kind == "founded")
+        if subject_kind is not None and subject_kind not in SUBJECT_KINDS:
+            raise BadEvent(f"subject_kind {subject_kind!r} must be organization or treaty")
+        predecessor = _text(rec, "predecessor")
+        if predecessor is not None and not _SUBJECT.match(predecessor):
+            raise BadEvent(f"predecessor {predecessor!r} must be an upper-case subject id")
+        return SubjectEvent(name=name, subject_kind=subject_kind, predecessor=predecessor, **common)
+    if family == "participation":
+        status = _text(rec, "status", kind == "granted")
+        if kind == "granted" and status not in GRANTABLE:
+            raise BadEvent(f"status {status!r} cannot be granted (expected one of {', '.join(GRANTABLE)})")
+        if kind != "granted" and status is not None:
+            raise BadEvent(f"field 'status' applies only to kind 'granted', not {kind!r}")
+        return ParticipationEvent(party=_party_code(rec, "party", True), status=status, **common)
+    if family == "office":
+        office = _text(rec, "office", True)
+        if not _SLUG.match(office):
+            raise BadEvent(f"office {office!r} must be a lower-case slug such as secretary-general")
+        return OfficeEvent(
+            office=office, holder=_text(rec, "holder", kind == "appointed"),
+            nationality=_party_code(rec, "nationality", False), **common,
+        )
+    if family == "body":
+        body = _text(rec, "body", True)
+        if not _SLUG.match(body):
+            raise BadEvent(f"body {body!r} must be a lower-case slug such as parliamentary-assembly")
+        return BodyEvent(body=body, name=_text(rec, "name"), **common)
+    return Retraction(retracts=_text(rec, "retracts", True), **common)
+
+
+def event_to_record(event: Event) -> dict[str, Any]:
+    """The interchange record of an event (fields in a fixed order, absent ones left out)."""
+    rec: dict[str, Any] = {}
+    for key in FIELD_ORDER:
+        value = getattr(event, key, None)
+        if value is None:
+            continue
+        if key == "sources":
+            value = [
+                {k: v for k, v in (("title", s.title), ("ref", s.ref), ("quote", s.quote), ("url", s.url), ("page", s.page)) if v is not None}
+                for s in value
+            ]
+        elif key in ("date", "effective"):
+            value = value.text
+        rec[key] = value
+    return rec
+
+
+def dumps_event(event: Event) -> str:
+    return json.dumps(event_to_record(event), ensure_ascii=False)
+
+
+def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Event]:
+    """Events from JSON lines; every bad line is added to ``problems`` (reading goes on)."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as e:
+            msg = e.msg if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+            problems.append(Problem(file, number, f"not valid JSON ({msg})"))
+            continue
+        try:
+            yield event_from_record(rec, Origin(file, number))
+        except TimelineError as e:
+            eid = rec.get("id") if isinstance(rec, dict) and isinstance(rec.get("id"), str) else None
+            problems.append(Problem(file, number, str(e), eid))
+
+
+def write_jsonl(events: Iterable[Event], out) -> int:
+    n = 0
+    for e in events:
+        out.write(dumps_event(e) + "\n")
+        n += 1
+    return n

@@ -1,0 +1,161 @@
+"""EDTF dates as intervals of days.
+
+Every date in the engine is an interval: the earliest and the latest day it can mean.
+``1993`` is 1993-01-01..1993-12-31, ``2006-22`` (summer) is 2006-06-01..2006-08-31,
+``2012?`` widens to the neighbouring years. Plain ISO dates take a fast path; everything
+else goes through the ``edtf`` package, whose known faults are corrected here, in one
+place: winter (``-24``) runs into February of the next year, and open intervals
+(``../2019``) are parsed side by side.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timezone
+
+import attrs
+
+from events.errors import BadDate
+
+__all__ = ["When", "parse_date", "parse_period", "parse_instant", "OPEN_START", "OPEN_END"]
+
+OPEN_START = date(1, 1, 1)
+OPEN_END = date(9999, 12, 31)
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_SEASON = re.compile(r"^(\d{4})-(2[1-4])$")
+_EXAMPLES = "expected EDTF such as 1992-05-15, 2012-06, 1993, 2006-22 (summer), 2012? or 2007~"
+
+
+@attrs.frozen(order=False)
+class When:
+    """An EDTF date and the interval of days it covers (``lo`` and ``hi`` inclusive)."""
+
+    text: str
+    lo: date = attrs.field(eq=False)
+    hi: date = attrs.field(eq=False)
+
+    @property
+    def is_day(self) -> bool:
+        return self.lo == self.hi
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _iso(text: str, m: re.Match) -> When:
+    year = int(m.group(1))
+    month = m.group(2)
+    day = m.group(3)
+    if month is None:
+        return When(text, date(year, 1, 1), date(year, 12, 31))
+    mo = int(month)
+    if not 1 <= mo <= 12:
+        raise BadDate(f"bad date {text!r}: month {month} is not 01-12 ({_EXAMPLES})")
+    last = calendar.monthrange(year, mo)[1]
+    if day is None:
+        return When(text, date(year, mo, 1), date(year, mo, last))
+    dd = int(day)
+    if not 1 <= dd <= last:
+        raise BadDate(f"bad date {text!r}: day {day} does not exist in {year}-{month}")
+    d = date(year, mo, dd)
+    return When(text, d, d)
+
+
+def _season(text: str, m: re.Match) -> When:
+    year, season = int(m.group(1)), int(m.group(2))
+    if season == 24:  # winter: December to the end of February of the next year
+        nxt = year + 1
+        return When(text, date(year, 12, 1), date(nxt, 2, calendar.monthrange(nxt, 2)[1]))
+    start = {21: 3, 22: 6, 23: 9}[season]
+    end = start + 2
+    return When(text, date(year, start, 1), date(year, end, calendar.monthrange(year, end)[1]))
+
+
+def _edtf(text: str) -> When:
+    import edtf  # imported only for dates that are not plain ISO: it costs start-up time
+
+    try:
+        parsed = edtf.parse_edtf(text)
+        if isinstance(parsed, edtf.Interval):
+            raise BadDate(f"bad date {text!r}: an interval is not a date; write its two ends as two events")
+        qualified = any(c in text for c in "?~%")
+        lo = parsed.lower_fuzzy() if qualified else parsed.lower_strict()
+        hi = parsed.upper_fuzzy() if qualified else parsed.upper_strict()
+        lo_d, hi_d = date(*lo[:3]), date(*hi[:3])
+    except BadDate:
+        raise
+    except Exception:
+        raise BadDate(f"bad date {text!r}: not EDTF ({_EXAMPLES})") from None
+    if text.rstrip("?~%").endswith("-24") and _SEASON.match(text.rstrip("?~%")):
+        # edtf ends winter on 31 December; winter runs into February.
+        nxt = hi_d.year + 1 if hi_d.month == 12 else hi_d.year
+        hi_d = date(nxt, 2, calendar.monthrange(nxt, 2)[1])
+    return When(text, lo_d, hi_d)
+
+
+def parse_date(text: str) -> When:
+    """Parse one EDTF date (not an interval) into the days it can mean."""
+    if not isinstance(text, str):
+        raise BadDate(f"bad date {text!r}: expected text ({_EXAMPLES})")
+    s = text.strip()
+    if not s:
+        raise BadDate(f"empty date ({_EXAMPLES})")
+    m = _SEASON.match(s)
+    if m:
+        return _season(s, m)
+    m = _ISO.match(s)
+    if m:
+        return _iso(s, m)
+    if "/" in s:
+        raise BadDate(f"bad date {s!r}: an interval is not a date; write its two ends as two events")
+    return _edtf(s)
+
+
+def parse_period(text: str) -> When:
+    """Parse a date or an interval (``2004/2006``, ``../2019``, ``2004/..``) as a period of days."""
+    if not isinstance(text, str) or not text.strip():
+        raise BadDate(f"empty date ({_EXAMPLES})")
+    s = text.strip()
+    if "/" not in s:
+        return parse_date(s)
+    if s.count("/") != 1:
+        raise BadDate(f"bad period {s!r}: expected START/END")
+    start, end = s.split("/")
+    lo = OPEN_START if start in ("", "..") else _side(s, start, "start").lo
+    hi = OPEN_END if end in ("", "..") else _side(s, end, "end").hi
+    if lo > hi:
+        raise BadDate(f"bad period {s!r}: its start {start} is after its end {end}")
+    return When(s, lo, hi)
+
+
+def _side(whole: str, part: str, which: str) -> When:
+    try:
+        return parse_date(part)
+    except BadDate as e:
+        raise BadDate(f"bad period {whole!r}: its {which} {part!r} is not a date ({e})") from None
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse a transaction time (ISO date or date-time) as an aware UTC datetime.
+
+    A bare date means the end of that day, so ``--as-known 2020-01-01`` includes
+    everything recorded on that day.
+    """
+    s = str(text).strip()
+    try:
+        if _ISO.match(s) and len(s) == 10:
+            d = _iso(s, _ISO.match(s)).lo
+            return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=timezone.utc)
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
+    except (BadDate, ValueError):
+        try:
+            import pendulum
+
+            dt = pendulum.parse(s)
+        except Exception:
+            raise BadDate(f"bad date-time {s!r}: expected ISO 8601 such as 2024-05-01 or 2024-05-01T12:00:00Z") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)

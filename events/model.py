@@ -1,0 +1,106 @@
+"""What an event is: frozen, keyword-only value objects.
+
+The domain does not know any file format; codecs (``events.codec``) build events through
+named constructors and turn them back into records.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from events.dates import When
+
+__all__ = [
+    "Origin",
+    "Source",
+    "Event",
+    "SubjectEvent",
+    "ParticipationEvent",
+    "OfficeEvent",
+    "BodyEvent",
+    "Retraction",
+]
+
+
+@attrs.frozen
+class Origin:
+    """Where an event was read from: not part of the event, kept for error messages."""
+
+    file: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """A citation: a document in the bundled sources, a data set, or a named public record."""
+
+    title: str
+    ref: str
+    quote: str | None = None
+    url: str | None = None
+    page: str | int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """One dated fact about a subject, with its sources. Never edited: corrected or retracted."""
+
+    id: str
+    kind: str
+    subject: str
+    date: When | None
+    sources: tuple[Source, ...]
+    effective: When | None = None
+    recorded: str | None = None
+    corrects: str | None = None
+    note: str | None = None
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def when(self) -> When | None:
+        """The date from which the event takes effect."""
+        return self.effective or self.date
+
+    def where(self) -> str:
+        return f"{self.origin.file}:{self.origin.line}" if self.origin else "<no file>"
+
+
+@attrs.frozen(kw_only=True)
+class SubjectEvent(Event):
+    """A subject's lifecycle: founded, renamed, entered-into-force, dissolved."""
+
+    name: str | None = None
+    subject_kind: str | None = None
+    predecessor: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ParticipationEvent(Event):
+    """A party's standing changes: signed, joined, granted, suspended, withdrew, …"""
+
+    party: str
+    status: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OfficeEvent(Event):
+    """Someone takes or leaves an office."""
+
+    office: str
+    holder: str | None = None
+    nationality: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BodyEvent(Event):
+    """An organ of a subject is established or abolished."""
+
+    body: str
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Retraction(Event):
+    """An earlier event is withdrawn from the record."""
+
+    retracts: str

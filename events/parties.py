@@ -1,0 +1,107 @@
+"""States: ISO 3166-1 alpha-3 codes (ISO 3166-3 for historical states), their names, and
+resolution of what a user types ("Uzbekistan", "Kyrgyz Republic", "uzb") to a code.
+
+Names come from ``pycountry`` (the ISO 3166 databases, kept up to date upstream). Codes in
+ISO's user-assigned ranges (``XAA``-``XZZ``, ``QMA``-``QZZ``) are accepted for states that
+ISO never coded; an importer registers their names with :func:`register_party`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+from events.errors import UnknownParty
+
+__all__ = ["is_party_code", "party_name", "resolve_party", "register_party", "USER_ASSIGNED"]
+
+USER_ASSIGNED = re.compile(r"^(X[A-Z]{2}|Q[M-Z][A-Z]|AA[A-Z]|ZZ[A-Z])$")
+
+# Names historians use that the ISO databases do not carry.
+_EXTRA_NAMES = {
+    "RUS": ("Russia",),
+    "SUN": ("Soviet Union", "USSR"),
+    "YUG": ("Yugoslavia",),
+    "CSK": ("Czechoslovakia",),
+    "GBR": ("Britain", "Great Britain", "UK"),
+    "USA": ("United States", "US", "USA"),
+    "TUR": ("Turkey",),
+    "KGZ": ("Kirghizia", "Kyrgyz Republic"),
+    "MDA": ("Moldavia",),
+    "BLR": ("Byelorussia",),
+    "CZE": ("Czech Republic",),
+}
+_DISPLAY = {"RUS": "Russia", "SUN": "Soviet Union", "YUG": "Yugoslavia", "CSK": "Czechoslovakia",
+            "TUR": "Türkiye", "KOR": "South Korea", "PRK": "North Korea"}
+_registered: dict[str, str] = {}
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(code -> display name, normalised name or code -> code)."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    lookup: dict[str, str] = {}
+    for c in pycountry.historic_countries:
+        code = c.alpha_3
+        names.setdefault(code, c.name.split(",")[0])
+        lookup.setdefault(_norm(c.name), code)
+        lookup.setdefault(_norm(c.name.split(",")[0]), code)
+    for c in pycountry.countries:
+        code = c.alpha_3
+        names[code] = getattr(c, "common_name", None) or c.name
+        for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None), c.alpha_2):
+            if n:
+                lookup[_norm(n)] = code
+    for code, extra in _EXTRA_NAMES.items():
+        for n in extra:
+            lookup[_norm(n)] = code
+    names.update(_DISPLAY)
+    for code in names:
+        lookup[_norm(code)] = code
+    return names, lookup
+
+
+def register_party(code: str, name: str) -> None:
+    """Make a user-assigned code (``XBV``) known by its name (e.g. from an importer)."""
+    _registered[code] = name
+    _tables()[1].setdefault(_norm(name), code)
+    _tables()[1].setdefault(_norm(code), code)
+
+
+def is_party_code(code: str) -> bool:
+    return isinstance(code, str) and (code in _tables()[0] or code in _registered or bool(USER_ASSIGNED.match(code)))
+
+
+def party_name(code: str) -> str:
+    return _registered.get(code) or _tables()[0].get(code) or code
+
+
+def resolve_party(text: str) -> str:
+    """A code for what the user typed: a code or a name, any case; suggest the closest if unknown."""
+    raw = str(text).strip()
+    if raw.upper() in _registered or (raw.upper() in _tables()[0]) or USER_ASSIGNED.match(raw.upper()):
+        return raw.upper()
+    lookup = _tables()[1]
+    key = _norm(raw)
+    if key in lookup:
+        return lookup[key]
+    close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)
+    hint = ""
+    if close:
+        picks = []
+        for c in close:
+            code = lookup[c]
+            label = f"{code} ({party_name(code)})"
+            if label not in picks:
+                picks.append(label)
+        hint = " — did you mean " + " or ".join(picks) + "?"
+    raise UnknownParty(f"unknown party {raw!r}{hint}")
