@@ -245,7 +245,7 @@ def replay(events: Iterable[Event]) -> Replayed:
             problems.append(problem_for(s.founded, f"predecessor {s.predecessor} is not a declared subject"))
     tracks: dict[str, dict[str, dict[str, Track]]] = {"party": {}, "office": {}, "body": {}}
     for (family, subject, thing), transitions in changes.items():
-        tracks[family].setdefault(subject, {})[thing] = Track(transitions)
+        tracks[family].setdefault(subject, {})[thing] = Track.from_transitions(transitions)
     return Replayed(
         subjects=subjects, parties=tracks["party"], offices=tracks["office"], bodies=tracks["body"],
         events=tuple(ordered), problems=tuple(problems),

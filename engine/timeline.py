@@ -105,15 +105,37 @@ class Timeline:
         """The same record as it was known at ``as_known``."""
         return Timeline(self.raw, as_known=as_known, origin=self.origin)
 
+    # -- the index: overridden by a store-backed timeline ---------------------------------
+    @property
+    def subjects_by_id(self) -> dict[str, Subject]:
+        return self.index.subjects
+
+    def party_tracks(self, sid: str) -> dict[str, Track]:
+        return self.index.parties.get(sid, {})
+
+    def office_tracks(self, sid: str) -> dict[str, Track]:
+        return self.index.offices.get(sid, {})
+
+    def body_tracks(self, sid: str) -> dict[str, Track]:
+        return self.index.bodies.get(sid, {})
+
+    def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
+        """The events in force (after corrections and retractions), in replay order."""
+        return [
+            e for e in self.index.events
+            if (subject is None or e.subject == subject)
+            and (party is None or getattr(e, "party", None) == party)
+        ]
+
     # -- subjects ------------------------------------------------------------------------
     def _subject_lookup(self) -> dict[str, str]:
         lookup = {}
-        for s in self.index.subjects.values():
+        for s in self.subjects_by_id.values():
             lookup[_norm(s.id)] = s.id
             for n in s.names:
                 lookup.setdefault(_norm(n), s.id)
         for alias, sid in _ALIASES.items():
-            if sid in self.index.subjects:
+            if sid in self.subjects_by_id:
                 lookup.setdefault(_norm(alias), sid)
         return lookup
 
@@ -122,17 +144,17 @@ class Timeline:
         key = _norm(str(text))
         sid = self._lookup.get(key)
         if sid is None:
-            ids = sorted(self.index.subjects)
+            ids = sorted(self.subjects_by_id)
             close = difflib.get_close_matches(str(text).upper(), ids, n=3, cutoff=0.5)
             close += [self._lookup[c] for c in difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.6)]
             close = list(dict.fromkeys(close))[:3]
             hint = f" — did you mean {' or '.join(close)}?" if close else f" (known: {', '.join(ids[:12])}{'…' if len(ids) > 12 else ''})"
             raise UnknownSubject(f"unknown subject {text!r}{hint}")
-        return self.index.subjects[sid]
+        return self.subjects_by_id[sid]
 
     def subjects(self) -> list[dict[str, Any]]:
         out = []
-        for s in sorted(self.index.subjects.values(), key=lambda s: s.id):
+        for s in sorted(self.subjects_by_id.values(), key=lambda s: s.id):
             row = {"id": s.id, "kind": s.kind, "name": s.names[-1], "founded": s.founded.date.text,
                    "predecessor": s.predecessor}
             row["entered_into_force"] = s.entered_into_force.when.text if s.entered_into_force else None
@@ -158,7 +180,7 @@ class Timeline:
             if target.dissolved and target.dissolved.when.hi.toordinal() < lo:
                 notes.append(f"{target.id} did not exist on {period.text} (dissolved {target.dissolved.when.text})")
                 break
-            pred = self.index.subjects.get(target.predecessor) if target.predecessor else None
+            pred = self.subjects_by_id.get(target.predecessor) if target.predecessor else None
             if pred is None:
                 notes.append(f"{target.id} did not exist on {period.text} ({when})")
                 break
@@ -179,31 +201,31 @@ class Timeline:
                     if spell.value in seen or not keep(spell.value):
                         continue
                     seen.add(spell.value)
-                    rows.append(make(thing, spell.value, spell.event, spell.next_event,
+                    rows.append(make(thing, spell.value, spell, spell,
                                      "certain" if certain else "uncertain", None, day_window(spell, lo)))
             else:
                 for cov in track.over(lo, hi):
                     if keep(cov.value):
-                        rows.append(make(thing, cov.value, cov.first.event, cov.last.next_event,
+                        rows.append(make(thing, cov.value, cov.first, cov.last,
                                          cov.certainty, cov.during, cov.window))
         return rows
 
     @staticmethod
-    def _member_row(party, standing, event, nxt, certainty, during, window) -> MemberRow:
-        return MemberRow(party=party, name=party_name(party), standing=standing, since=event.when.text,
-                         until=nxt.when.text if nxt else None, certainty=certainty, during=during,
-                         window=window, event_id=event.id)
+    def _member_row(party, standing, first, last, certainty, during, window) -> MemberRow:
+        return MemberRow(party=party, name=party_name(party), standing=standing, since=first.since,
+                         until=last.until, certainty=certainty, during=during,
+                         window=window, event_id=first.event_id)
 
     @staticmethod
-    def _office_row(office, value, event, nxt, certainty, during, window) -> OfficeRow:
-        return OfficeRow(office=office, holder=value[0], nationality=value[1], since=event.when.text,
-                         until=nxt.when.text if nxt else None, certainty=certainty, during=during,
-                         window=window, event_id=event.id)
+    def _office_row(office, value, first, last, certainty, during, window) -> OfficeRow:
+        return OfficeRow(office=office, holder=value[0], nationality=value[1], since=first.since,
+                         until=last.until, certainty=certainty, during=during,
+                         window=window, event_id=first.event_id)
 
     @staticmethod
-    def _body_row(body, name, event, nxt, certainty, during, window) -> BodyRow:
-        return BodyRow(body=body, name=name, since=event.when.text, until=nxt.when.text if nxt else None,
-                       certainty=certainty, during=during, window=window, event_id=event.id)
+    def _body_row(body, name, first, last, certainty, during, window) -> BodyRow:
+        return BodyRow(body=body, name=name, since=first.since, until=last.until,
+                       certainty=certainty, during=during, window=window, event_id=first.event_id)
 
     def _standing_filter(self, subject: Subject, standing: str | None):
         if standing is None:
@@ -221,7 +243,7 @@ class Timeline:
         """Who held a standing (full participation by default) on a day or over a period."""
         period = _period(on)
         asked, target, exists, notes = self._lineage(subject, period)
-        rows = self._rows(self.index.parties.get(target.id, {}), period, self._member_row,
+        rows = self._rows(self.party_tracks(target.id), period, self._member_row,
                           self._standing_filter(target, standing))
         return Members(subject=asked.id, answered_for=target.id, on=period.text, exists=exists,
                        rows=tuple(rows), notes=tuple(notes))
@@ -233,9 +255,9 @@ class Timeline:
         sid = target.id
         return State(
             subject=asked.id, answered_for=sid, on=period.text, exists=exists,
-            members=tuple(self._rows(self.index.parties.get(sid, {}), period, self._member_row)),
-            offices=tuple(self._rows(self.index.offices.get(sid, {}), period, self._office_row)),
-            bodies=tuple(self._rows(self.index.bodies.get(sid, {}), period, self._body_row)),
+            members=tuple(self._rows(self.party_tracks(sid), period, self._member_row)),
+            offices=tuple(self._rows(self.office_tracks(sid), period, self._office_row)),
+            bodies=tuple(self._rows(self.body_tracks(sid), period, self._body_row)),
             notes=tuple(notes),
         )
 
@@ -249,7 +271,7 @@ class Timeline:
         """The standing of one party on one day (the latest possible one inside an uncertainty window)."""
         s = self.subject(subject)
         day = (on if isinstance(on, date) else parse_period(str(on)).lo).toordinal()
-        track = self.index.parties.get(s.id, {}).get(resolve_party(party))
+        track = self.party_tracks(s.id).get(resolve_party(party))
         return self._primary(track, day) if track else None
 
     def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
@@ -258,7 +280,7 @@ class Timeline:
         a, b = _period(start), _period(end)
         da, db = a.lo.toordinal(), b.hi.toordinal()
         joined, left, changed, offices = [], [], [], []
-        for party, track in sorted(self.index.parties.get(s.id, {}).items()):
+        for party, track in sorted(self.party_tracks(s.id).items()):
             x, y = self._primary(track, da), self._primary(track, db)
             if x == y:
                 continue
@@ -268,7 +290,7 @@ class Timeline:
                 left.append({"party": party, "standing": x})
             else:
                 changed.append({"party": party, "from": x, "to": y})
-        for office, track in sorted(self.index.offices.get(s.id, {}).items()):
+        for office, track in sorted(self.office_tracks(s.id).items()):
             x, y = self._primary(track, da), self._primary(track, db)
             if x != y:
                 offices.append({"office": office, "from": x[0] if x else None, "to": y[0] if y else None})
@@ -280,18 +302,16 @@ class Timeline:
         period = _period(on)
         asked, target, _, notes = self._lineage(subject, period)
         code = resolve_party(party)
-        track = self.index.parties.get(target.id, {}).get(code)
+        track = self.party_tracks(target.id).get(code)
         rows = self._rows({code: track}, period, self._member_row) if track else []
         end = period.hi.toordinal()
+        used = {r.event_id for r in rows}
         chain = []
-        if track is not None:
-            used = {r.event_id for r in rows}
-            events = [s.event for s in track.spells] + [s.next_event for s in track.spells if s.next_event]
-            for e in sorted(set(events), key=lambda e: self.index.events.index(e)):
-                if e.when.lo.toordinal() <= end:
-                    rec = event_to_record(e)
-                    rec["role"] = "produces the standing" if e.id in used else "earlier"
-                    chain.append(rec)
+        for e in self.events_in_force(target.id, code):
+            if e.when.lo.toordinal() <= end:
+                rec = event_to_record(e)
+                rec["role"] = "produces the standing" if e.id in used else "earlier"
+                chain.append(rec)
         if not rows:
             notes.append(f"{code} had no standing in {target.id} on {period.text}")
         return Explanation(subject=asked.id, answered_for=target.id, party=code, name=party_name(code),
@@ -300,7 +320,7 @@ class Timeline:
     def history(self, who: str, subject: str | None = None) -> list[Event]:
         """Every event in force about a party (by code or name) or a person (office holder)."""
         sid = self.subject(subject).id if subject else None
-        events = [e for e in self.index.events if sid is None or e.subject == sid]
+        events = self.events_in_force(sid)
         try:
             code = resolve_party(who)
         except UnknownParty as unknown:
@@ -308,7 +328,7 @@ class Timeline:
             found = [e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)]
             if found:
                 return found
-            holders = sorted({e.holder for e in self.index.events if isinstance(e, OfficeEvent) and e.holder})
+            holders = sorted({e.holder for e in events if isinstance(e, OfficeEvent) and e.holder})
             close = difflib.get_close_matches(str(who), holders, n=2, cutoff=0.6)
             if close:
                 raise UnknownParty(f"no party or office holder {who!r} — did you mean {' or '.join(close)}?") from None

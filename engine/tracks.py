@@ -28,8 +28,10 @@ class Spell:
     """A value in force between two transitions (days as ordinals; ``*_to`` exclusive)."""
 
     value: Any
-    event: Event
-    next_event: Event | None
+    since: str
+    until: str | None
+    event_id: str
+    next_event_id: str | None
     possible_from: int
     certain_from: int
     certain_to: int
@@ -59,17 +61,8 @@ class Track:
 
     __slots__ = ("spells", "_froms", "_reach")
 
-    def __init__(self, transitions: list[tuple[int, int, Any, Event]]):
-        spells: list[Spell] = []
-        for k, (lo, hi, value, event) in enumerate(transitions):
-            if k + 1 < len(transitions):
-                nlo, nhi, _, nevent = transitions[k + 1]
-                certain_to, possible_to = nlo, nhi
-            else:
-                nevent, certain_to, possible_to = None, FOREVER, FOREVER
-            if value is None:
-                continue
-            spells.append(Spell(value, event, nevent, lo, hi, certain_to, possible_to))
+    def __init__(self, spells: list[Spell]):
+        """From spells in replay order (see :meth:`from_transitions`)."""
         self.spells = spells
         self._froms = [s.possible_from for s in spells]
         reach, best = [], -1
@@ -77,6 +70,20 @@ class Track:
             best = max(best, s.possible_to)
             reach.append(best)
         self._reach = reach
+
+    @classmethod
+    def from_transitions(cls, transitions: list[tuple[int, int, Any, Event]]) -> "Track":
+        """From (lo, hi, value after, event) in replay order; a ``None`` value ends a spell."""
+        spells: list[Spell] = []
+        for k, (lo, hi, value, event) in enumerate(transitions):
+            if value is None:
+                continue
+            if k + 1 < len(transitions):
+                nlo, nhi, _, nxt = transitions[k + 1]
+                spells.append(Spell(value, event.when.text, nxt.when.text, event.id, nxt.id, lo, hi, nlo, nhi))
+            else:
+                spells.append(Spell(value, event.when.text, None, event.id, None, lo, hi, FOREVER, FOREVER))
+        return cls(spells)
 
     def _candidates(self, start: int, end: int) -> Iterator[Spell]:
         """Spells possibly in force on some day of [start, end], latest first."""
