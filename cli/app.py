@@ -256,6 +256,9 @@ def validate_cmd(
     typer.echo(f"ok: {len(targets) if paths else 'bundled catalog'} {'path(s)' if paths else ''} valid".replace("  ", " ").strip())
 
 
+import cli.store_cmds  # noqa: E402,F401  (registers init, add, import, export, sql, stats, overlap, tenures)
+
+
 def main() -> None:
     app()
 

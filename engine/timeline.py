@@ -86,9 +86,9 @@ class Timeline:
         """The bundled catalog by default; or event files/folders; or a DuckDB store."""
         if store is not None:
             from engine.store import Store
+            from engine.store_timeline import StoreTimeline
 
-            with Store.open(store, read_only=True) as st:
-                return cls(st.events(), as_known=as_known, origin=str(store))
+            return StoreTimeline(Store.open(store, read_only=True), as_known=as_known)
         if events is None:
             paths: list = list(catalog_paths())
             origin = "catalog"

@@ -1,0 +1,95 @@
+"""Writing a log out (JSON lines, CSV, Parquet, catalog) and reading Parquet back, losslessly."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from events.catalog_format import write_catalog
+from events.codec import FIELD_ORDER, event_from_record, event_to_record, write_jsonl
+from events.csvio import write_csv
+from events.errors import Problem, TimelineError
+from events.model import Event, Origin
+
+__all__ = ["export_events", "read_parquet"]
+
+
+def export_events(events: Sequence[Event], to: str, out: Path | None) -> int:
+    if to == "parquet":
+        if out is None:
+            raise TimelineError("--to parquet needs --out FILE")
+        return _write_parquet(events, out)
+    writer = {"jsonl": write_jsonl, "csv": write_csv, "catalog": write_catalog}[to]
+    if out is None:
+        return writer(events, sys.stdout)
+    tmp = out.with_name(out.name + ".partial")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as f:
+            n = writer(events, f)
+        tmp.replace(out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise TimelineError(f"{out}: cannot write ({e.strerror})") from None
+    return n
+
+
+def _write_parquet(events: Sequence[Event], out: Path) -> int:
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
+        src = Path(tmp) / "events.jsonl"
+        with src.open("w", encoding="utf-8") as f:
+            for e in events:
+                rec = event_to_record(e)
+                rec["sources"] = json.dumps(rec["sources"], ensure_ascii=False)
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in FIELD_ORDER) + "}"
+        partial = out.with_name(out.name + ".partial")
+        con = duckdb.connect()
+        try:
+            con.execute(
+                f"COPY (SELECT * FROM read_json(?, format='newline_delimited', columns={spec})) "
+                f"TO '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)",
+                [str(src)],
+            )
+        except duckdb.Error as e:
+            raise TimelineError(f"{out}: cannot write Parquet ({str(e).splitlines()[0]})") from None
+        finally:
+            con.close()
+        partial.replace(out)
+    return len(events)
+
+
+def read_parquet(path: Path, problems: list[Problem]) -> list[Event]:
+    import duckdb
+
+    label = str(path)
+    con = duckdb.connect()
+    try:
+        cur = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    except duckdb.Error as e:
+        problems.append(Problem(label, 0, f"not a readable Parquet file ({str(e).splitlines()[0]})"))
+        return []
+    finally:
+        con.close()
+    unknown = [c for c in cols if c not in FIELD_ORDER]
+    if unknown:
+        problems.append(Problem(label, 0, f"unknown column {unknown[0]!r} (expected the interchange fields)"))
+        return []
+    events = []
+    for i, row in enumerate(rows, 1):
+        rec = {c: v for c, v in zip(cols, row) if v is not None}
+        try:
+            if "sources" in rec:
+                rec["sources"] = json.loads(rec["sources"])
+            events.append(event_from_record(rec, Origin(label, i)))
+        except json.JSONDecodeError as e:
+            problems.append(Problem(label, i, f"column 'sources' is not JSON ({e.msg})", rec.get("id")))
+        except TimelineError as e:
+            problems.append(Problem(label, i, str(e), rec.get("id")))
+    return events

@@ -1,0 +1,325 @@
+"""The DuckDB store: an append-only log of events in one file, compiled spells beside it.
+
+* ``Store.init(path)`` creates a store; ``Store.open(path)`` opens one (upgrading an older
+  schema, refusing a newer one, saying "store is busy" when another process holds it).
+* ``Store.append(events)`` is atomic and idempotent: all events or none; an event already
+  stored (same id, same content) adds nothing; the same id with other content is refused,
+  naming both. ``recorded`` is set at import when absent. After every write the spells are
+  recompiled in the same transaction, so queries never replay the log.
+* The views ``events``, ``spans`` and ``office_terms`` are what ``timeline sql`` sees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import duckdb
+
+from engine.spans_sql import VIEWS_SQL, compile_spells
+from events.codec import FIELD_ORDER, event_from_record, event_to_record
+from events.errors import Problem, StoreBusy, StoreError, ValidationFailed
+from events.model import Event, Origin
+
+__all__ = ["Store", "SCHEMA_VERSION", "AppendResult"]
+
+SCHEMA_VERSION = 1
+
+_COLUMNS = [c for c in FIELD_ORDER if c not in ("sources",)]
+_SCHEMA = f"""
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE event_log (
+    seq BIGINT PRIMARY KEY,
+    {", ".join(f"{c} VARCHAR" for c in _COLUMNS if c not in ("date", "recorded"))},
+    date VARCHAR,
+    sources VARCHAR NOT NULL,
+    recorded TIMESTAMPTZ NOT NULL,
+    recorded_text VARCHAR NOT NULL,
+    when_text VARCHAR,
+    eff_lo DATE,
+    eff_hi DATE,
+    record VARCHAR NOT NULL
+);
+CREATE UNIQUE INDEX event_log_id ON event_log (id);
+CREATE TABLE party_names (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
+"""
+_EVENTS_VIEW = f"""
+CREATE OR REPLACE VIEW events AS
+SELECT seq, {", ".join(c for c in _COLUMNS if c != "recorded")}, CAST(sources AS JSON) AS sources,
+       recorded, eff_lo AS effective_from, eff_hi AS effective_to
+FROM event_log
+"""
+# Upgrades from each older schema version to the next: {from_version: [statements]}.
+_UPGRADES: dict[int, list[str]] = {}
+
+
+class AppendResult(tuple):
+    """(added, already stored)."""
+
+    @property
+    def added(self) -> int:
+        return self[0]
+
+    @property
+    def unchanged(self) -> int:
+        return self[1]
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as e:
+        text = str(e)
+        if "lock" in text.lower():
+            raise StoreBusy(f"store is busy: another process is using {path}; try again when it has finished") from None
+        if "not a valid DuckDB database" in text or "database file" in text.lower() or "header" in text.lower():
+            raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
+        if "Permission denied" in text or "read-only" in text.lower():
+            raise StoreError(f"{path}: permission denied (cannot open the store for {'reading' if read_only else 'writing'})") from None
+        raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
+    except duckdb.Error as e:
+        raise StoreError(f"{path}: cannot open the store ({str(e).splitlines()[0]})") from None
+
+
+def _row(event: Event, seq: int, recorded: str) -> dict:
+    rec = event_to_record(event)
+    if event.recorded is None:
+        rec["recorded"] = recorded
+    row = {c: rec.get(c) for c in _COLUMNS}
+    row["seq"] = seq
+    row["sources"] = json.dumps(rec["sources"], ensure_ascii=False)
+    row["recorded_text"] = rec["recorded"]
+    row["when_text"] = event.when.text if event.when else None
+    row["eff_lo"] = event.when.lo.isoformat() if event.when else None
+    row["eff_hi"] = event.when.hi.isoformat() if event.when else None
+    row["record"] = json.dumps(rec, ensure_ascii=False)
+    return row
+
+
+def _same(stored_record: dict, event: Event) -> bool:
+    incoming = event_to_record(event)
+    if "recorded" not in incoming:
+        stored_record = {k: v for k, v in stored_record.items() if k != "recorded"}
+    return stored_record == incoming
+
+
+class Store:
+    """One DuckDB file holding the log. Use as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, read_only: bool):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def init(cls, path: str | os.PathLike) -> tuple["Store", bool]:
+        """Create a store at ``path``; (store, created) — an existing store is opened as it is."""
+        path = Path(path)
+        if path.exists():
+            return cls.open(path), False
+        if not path.parent.exists():
+            raise StoreError(f"{path}: folder {path.parent} does not exist")
+        con = _connect(path, read_only=False)
+        try:
+            con.execute("BEGIN")
+            con.execute(_SCHEMA)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
+                        [str(SCHEMA_VERSION), datetime.now(timezone.utc).isoformat()])
+            con.execute(_EVENTS_VIEW)
+            compile_spells(con)
+            for sql in VIEWS_SQL():
+                con.execute(sql)
+            con.execute("COMMIT")
+        except Exception:
+            con.close()
+            path.unlink(missing_ok=True)
+            raise
+        return cls(con, path, False), True
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, read_only: bool = False) -> "Store":
+        path = Path(path)
+        if not path.exists():
+            raise StoreError(f"no store at {path}: create one with `timeline init --store {path}`")
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a store file")
+        con = _connect(path, read_only)
+        store = cls(con, path, read_only)
+        try:
+            version = store._version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} has schema version {version}, newer than this program's {SCHEMA_VERSION}: "
+                    "upgrade timeline-engine to read it"
+                )
+            if version < SCHEMA_VERSION:
+                if read_only:
+                    con.close()
+                    cls.open(path, read_only=False).close()  # upgrade, then reopen read-only
+                    return cls.open(path, read_only=True)
+                store._upgrade(version)
+        except Exception:
+            con.close()
+            raise
+        return store
+
+    @classmethod
+    def memory(cls, events: Sequence[Event] = ()) -> "Store":
+        """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
+        con = duckdb.connect(":memory:")
+        con.execute(_SCHEMA)
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.execute(_EVENTS_VIEW)
+        store = cls(con, None, False)
+        store._insert(list(events), datetime(1970, 1, 1, tzinfo=timezone.utc).isoformat().replace("+00:00", "Z"))
+        compile_spells(con)
+        for sql in VIEWS_SQL():
+            con.execute(sql)
+        return store
+
+    def _version(self) -> int:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            raise StoreError(f"{self.path} is a DuckDB database but not a timeline store (no schema version)") from None
+        if row is None or not str(row[0]).isdigit():
+            raise StoreError(f"{self.path} is not a timeline store (bad schema version {row and row[0]!r})")
+        return int(row[0])
+
+    def _upgrade(self, version: int) -> None:
+        self.con.execute("BEGIN")
+        try:
+            while version < SCHEMA_VERSION:
+                for sql in _UPGRADES[version]:
+                    self.con.execute(sql)
+                version += 1
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------
+    def count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM event_log").fetchone()[0]
+
+    def events(self, where: str = "", params: Sequence = ()) -> list[Event]:
+        """Stored events in log order (``where`` is a trusted SQL condition on ``event_log``)."""
+        rows = self.con.execute(
+            f"SELECT seq, record FROM event_log {('WHERE ' + where) if where else ''} ORDER BY seq", list(params)
+        ).fetchall()
+        label = str(self.path or "store")
+        return [event_from_record(json.loads(r), Origin(label, seq)) for seq, r in rows]
+
+    def records(self) -> Iterable[dict]:
+        for (r,) in self.con.execute("SELECT record FROM event_log ORDER BY seq").fetchall():
+            yield json.loads(r)
+
+    # -- writing -------------------------------------------------------------------------
+    def _insert(self, events: list[Event], recorded: str) -> None:
+        if not events:
+            return
+        start = self.con.execute("SELECT COALESCE(max(seq), 0) FROM event_log").fetchone()[0] + 1
+        with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
+            path = Path(tmp) / "rows.jsonl"
+            with path.open("w", encoding="utf-8") as f:
+                for i, e in enumerate(events):
+                    f.write(json.dumps(_row(e, start + i, recorded), ensure_ascii=False) + "\n")
+            cols = ["seq"] + [c for c in _COLUMNS if c not in ("recorded",)] + [
+                "sources", "recorded", "recorded_text", "when_text", "eff_lo", "eff_hi", "record"]
+            types = {c: "VARCHAR" for c in cols}
+            types.update(seq="BIGINT", eff_lo="DATE", eff_hi="DATE", recorded="VARCHAR")
+            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
+            select = ", ".join(
+                "CAST(recorded_text AS TIMESTAMPTZ)" if c == "recorded" else c for c in cols
+            )
+            self.con.execute(
+                f"INSERT INTO event_log ({', '.join(cols)}) SELECT {select} "
+                f"FROM read_json(?, format='newline_delimited', columns={spec})",
+                [str(path)],
+            )
+
+    def append(self, events: Sequence[Event], *, now: datetime | None = None) -> AppendResult:
+        """Add events atomically: all of them or, on any problem, none (``ValidationFailed``)."""
+        from engine.timeline import validate_events
+
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        recorded = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="microseconds")
+        recorded = recorded.replace("+00:00", "Z")
+        problems: list[Problem] = []
+        fresh: list[Event] = []
+        batch: dict[str, Event] = {}
+        for e in events:
+            if e.id in batch:
+                if batch[e.id] != e:
+                    problems.append(Problem(e.origin.file if e.origin else "<input>", e.origin.line if e.origin else 0,
+                                            f"id {e.id!r} is used twice in this input with different content "
+                                            f"(also at {batch[e.id].where()})", e.id))
+                continue
+            batch[e.id] = e
+        stored = self._stored_records(list(batch))
+        unchanged = 0
+        for eid, e in batch.items():
+            if eid in stored:
+                seq, rec = stored[eid]
+                if _same(rec, e):
+                    unchanged += 1
+                else:
+                    problems.append(Problem(e.origin.file if e.origin else "<input>", e.origin.line if e.origin else 0,
+                                            f"id {eid!r} is already in the store (event #{seq}) with different content; "
+                                            "to change it, add an event that `corrects` it", eid))
+            else:
+                fresh.append(e)
+        if problems:
+            raise ValidationFailed(problems)
+        if not fresh:
+            return AppendResult((0, unchanged))
+        existing = self.events()
+        stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
+        _, problems = validate_events(existing + stamped)
+        if problems:
+            raise ValidationFailed(problems)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._insert(fresh, recorded)
+            compile_spells(self.con)
+            for sql in VIEWS_SQL():
+                self.con.execute(sql)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return AppendResult((len(fresh), unchanged))
+
+    def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:
+        if not ids:
+            return {}
+        self.con.execute("CREATE OR REPLACE TEMP TABLE incoming_ids (id VARCHAR)")
+        self.con.executemany("INSERT INTO incoming_ids VALUES (?)", [[i] for i in ids]) if len(ids) < 1000 else \
+            self.con.execute("INSERT INTO incoming_ids SELECT unnest(?)", [ids])
+        rows = self.con.execute(
+            "SELECT e.id, e.seq, e.record FROM event_log e JOIN incoming_ids i USING (id)"
+        ).fetchall()
+        self.con.execute("DROP TABLE incoming_ids")
+        return {i: (seq, json.loads(r)) for i, seq, r in rows}
+
+
+def _with_recorded(event: Event, recorded: str) -> Event:
+    import attrs
+
+    return attrs.evolve(event, recorded=recorded)
