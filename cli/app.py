@@ -262,6 +262,3 @@ import cli.store_cmds  # noqa: E402,F401  (registers init, add, import, export, 
 def main() -> None:
     app()
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

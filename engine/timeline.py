@@ -148,7 +148,13 @@ class Timeline:
             close = difflib.get_close_matches(str(text).upper(), ids, n=3, cutoff=0.5)
             close += [self._lookup[c] for c in difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.6)]
             close = list(dict.fromkeys(close))[:3]
-            hint = f" — did you mean {' or '.join(close)}?" if close else f" (known: {', '.join(ids[:12])}{'…' if len(ids) > 12 else ''})"
+            if close:
+                hint = f" — did you mean {' or '.join(close)}?"
+            elif ids:
+                hint = f" (known: {', '.join(ids[:12])}{'…' if len(ids) > 12 else ''})"
+            else:
+                known = f" as known on {self.as_known.date().isoformat()}" if self.as_known else ""
+                hint = f": no subject is recorded{known}"
             raise UnknownSubject(f"unknown subject {text!r}{hint}")
         return self.subjects_by_id[sid]
 

@@ -1,0 +1,319 @@
+"""The membership chart: one bar per party, its standings over time, one panel per subject.
+
+>>> from engine import Timeline
+>>> fig = membership_chart(Timeline.load(), ["CSTO"], on="2013", out="csto.png")  # doctest: +SKIP
+
+Each bar is coloured by standing. A transition known only to a month, a season or a year is
+drawn hatched over its window: on those days the standing is uncertain (DESIGN.md,
+"Dates are intervals"). Where two standings are both possible on the same days (a
+suspension dated only by its year), the bar is split into stripes, the earlier standing on
+top. Before a subject was founded its predecessor answers (lineage), so its panel shows the
+predecessor's bars up to the founding, marked by a dashed line.
+
+Drawn with matplotlib's Agg canvas: no display is needed and no global pyplot state is used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from engine.tracks import FOREVER, Spell
+from events.dates import parse_period
+from events.errors import TimelineError
+from events.parties import party_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from engine.replay import Subject
+    from engine.timeline import Timeline
+
+__all__ = ["membership_chart", "ChartError", "CHART_SUFFIXES", "STANDING_COLOURS"]
+
+CHART_SUFFIXES = (".png", ".svg")
+
+# One colour per standing, in the order the legend lists them (colour-blind-safe hues).
+STANDING_COLOURS = {
+    "member": "#1f5fa8",
+    "party": "#2a7f62",
+    "signatory": "#8fc79a",
+    "associate": "#7b4fa0",
+    "candidate": "#9ecae1",
+    "observer": "#f0a030",
+    "dialogue-partner": "#e6cf4a",
+    "partner": "#a6761d",
+    "suspended": "#c0392b",
+}
+_OTHER = "#888888"
+_HATCH = "////"
+_ROW_INCH = 0.34
+_PANEL_INCH = 1.0
+_LEGEND_INCH = 0.9
+
+
+class ChartError(TimelineError, ValueError):
+    """A chart cannot be drawn or written as asked (a bad file name, an empty period)."""
+
+
+def _check_out(out: str | Path | None) -> Path | None:
+    if out is None:
+        return None
+    path = Path(out)
+    if path.suffix.lower() not in CHART_SUFFIXES:
+        found = f"{path.suffix!r}" if path.suffix else "no suffix"
+        raise ChartError(
+            f"cannot write a chart to {str(path)!r}: expected a file name ending in "
+            f"{' or '.join(CHART_SUFFIXES)}, found {found} — use e.g. --out chart.png"
+        )
+    if not path.parent.is_dir():
+        raise ChartError(f"cannot write a chart to {str(path)!r}: the folder {str(path.parent)!r} does not exist — create it first")
+    return path
+
+
+def _day(value: str | date | None, end: bool) -> int | None:
+    """A day number for --from (first day of the date) or --to (last day)."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.toordinal()
+    when = parse_period(str(value))
+    return (when.hi if end else when.lo).toordinal()
+
+
+def _lineage(timeline: "Timeline", subject: "Subject") -> list[tuple["Subject", int, int]]:
+    """The subject and its predecessors, oldest first, each with the days it answers for [lo, hi)."""
+    chain = [subject]
+    while chain[0].predecessor and chain[0].predecessor in timeline.subjects_by_id:
+        pred = timeline.subjects_by_id[chain[0].predecessor]
+        if pred in chain:  # a cycle of predecessors: stop rather than loop
+            break
+        chain.insert(0, pred)
+    eras = []
+    for k, s in enumerate(chain):
+        lo = s.founded.when.lo.toordinal() if k else -FOREVER
+        hi = chain[k + 1].founded.when.lo.toordinal() if k + 1 < len(chain) else FOREVER
+        eras.append((s, lo, hi))
+    return eras
+
+
+def _segments(spell: Spell) -> list[tuple[int, int, bool]]:
+    """(from, to, certain) pieces of a spell: hatched where it may or may not hold yet."""
+    if spell.certain_from >= spell.certain_to:
+        return [(spell.possible_from, spell.possible_to, False)]
+    return [
+        (spell.possible_from, spell.certain_from, False),
+        (spell.certain_from, spell.certain_to, True),
+        (spell.certain_to, spell.possible_to, False),
+    ]
+
+
+def _pieces(segments: list[tuple[int, int, int, str, bool]]) -> list[tuple[int, int, tuple]]:
+    """Cut a row's overlapping segments (from, to, order, value, certain) into pieces, each with
+    the segments covering it in order, merging neighbours covered alike."""
+    cuts = sorted({a for a, *_ in segments} | {b for _, b, *_ in segments})
+    out: list[tuple[int, int, tuple]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        cover = tuple(sorted((o, v, c) for lo, hi, o, v, c in segments if lo <= a and b <= hi))
+        if not cover:
+            continue
+        if out and out[-1][1] == a and out[-1][2] == cover:
+            out[-1] = (out[-1][0], b, cover)
+        else:
+            out.append((a, b, cover))
+    return out
+
+
+class _Panel:
+    """What one subject's panel shows: rows of pieces, and the lineage boundaries."""
+
+    def __init__(self, timeline: "Timeline", subject: "Subject"):
+        self.subject = subject
+        self.eras = _lineage(timeline, subject)
+        rows: dict[str, list[tuple[int, int, int, str, bool]]] = {}
+        order = 0
+        for s, era_lo, era_hi in self.eras:
+            for party, track in timeline.party_tracks(s.id).items():
+                for spell in track.spells:
+                    for a, b, certain in _segments(spell):
+                        a, b = max(a, era_lo), min(b, era_hi)
+                        if a < b:
+                            rows.setdefault(party, []).append((a, b, order, spell.value, certain))
+                    order += 1
+        self.rows = rows
+
+    def first_day(self) -> int | None:
+        days = [a for segs in self.rows.values() for a, *_ in segs]
+        days += [s.founded.when.lo.toordinal() for s, _, _ in self.eras]
+        return min(days) if days else None
+
+    def last_change(self) -> int | None:
+        days = [d for segs in self.rows.values() for _, b, *_ in segs for d in (b,) if d < FOREVER]
+        return max(days) if days else None
+
+    def ordered_rows(self, start: int, end: int) -> list[tuple[str, list[tuple[int, int, tuple]]]]:
+        """Rows with something on the chart, by first appearance, then by code."""
+        shown = []
+        for party, segs in self.rows.items():
+            clipped = [(max(a, start), min(b, end), o, v, c) for a, b, o, v, c in segs if a < end and b > start]
+            if clipped:
+                shown.append((min(a for a, *_ in clipped), party, _pieces(clipped)))
+        return [(party, pieces) for _, party, pieces in sorted(shown)]
+
+
+def _lighter(colour: str, amount: float = 0.6) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+def _num(day: int) -> float:
+    from matplotlib.dates import date2num
+
+    return float(date2num(date.fromordinal(day)))
+
+
+def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -> None:
+    for y, (party, pieces) in enumerate(rows):
+        for a, b, cover in pieces:
+            height = 0.72 / len(cover)
+            for k, (_, value, certain) in enumerate(cover):
+                colour = STANDING_COLOURS.get(value, _OTHER)
+                seen.add(value)
+                top = y - 0.36 + k * height
+                x0 = _num(a)
+                width = _num(b) - x0
+                if certain:
+                    ax.barh(top, width, left=x0, height=height, align="edge", color=colour, linewidth=0)
+                else:
+                    ax.barh(top, width, left=x0, height=height, align="edge", facecolor=_lighter(colour),
+                            edgecolor=colour, hatch=_HATCH, linewidth=0)
+    ax.set_yticks(range(len(rows)), [f"{party}  {party_name(party)}" for party, _ in rows])
+    ax.set_ylim(len(rows) - 0.5 if rows else 0.5, -0.5)
+    ax.tick_params(axis="y", length=0, labelsize=9)
+    if not rows:
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "no party has a standing in this period", transform=ax.transAxes,
+                ha="center", va="center", color="#666666", style="italic")
+    s = panel.subject
+    title = f"{s.id} — {s.name}"
+    preds = [e for e in panel.eras[:-1] if e[2] > start]
+    if preds:
+        title += "; before it, " + ", ".join(f"{p.id} ({p.name})" for p, _, _ in preds)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    for k, (era, lo, _) in enumerate(panel.eras):
+        founded = era.founded.when.lo.toordinal()
+        if start < founded < end:
+            x = _num(founded)
+            ax.axvline(x, color="#444444", linestyle="--", linewidth=1)
+            label = f"{era.id} founded {era.founded.when.text}"
+            ax.annotate(label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, 2),
+                        textcoords="offset points", fontsize=8, color="#444444", va="bottom")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+
+
+def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None) -> list:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=c, label=v) for v, c in STANDING_COLOURS.items() if v in seen]
+    handles += [Patch(facecolor=_OTHER, label=v) for v in sorted(seen - set(STANDING_COLOURS))]
+    if any_uncertain:
+        handles.append(Patch(facecolor=_lighter("#555555"), edgecolor="#555555", hatch=_HATCH, linewidth=0,
+                             label="uncertain: the change happened on some day of this window"))
+    if on_label:
+        handles.append(Line2D([], [], color="black", linewidth=1.5, label=on_label))
+    return handles
+
+
+def membership_chart(
+    timeline: "Timeline",
+    subjects: Sequence[str],
+    start: str | date | None = None,
+    end: str | date | None = None,
+    on: str | date | None = None,
+    out: str | Path | None = None,
+) -> "Figure":
+    """Draw every party's standings in each subject over time, one stacked panel per subject.
+
+    ``start``/``end`` bound the time axis (EDTF: from the first day of ``start`` to the last
+    day of ``end``; by default from the earliest event to today); ``on`` marks the date of a
+    question with a vertical line (a band for a month or a year). With ``out`` the chart is
+    also written, as PNG or SVG according to the suffix. Returns the matplotlib Figure.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
+    path = _check_out(out)
+    names = [subjects] if isinstance(subjects, str) else list(subjects)
+    if not names:
+        raise ChartError("no subject to chart: expected one or more subject ids such as CSTO or SCO")
+    resolved = list(dict.fromkeys(timeline.subject(n).id for n in names))
+    panels = [_Panel(timeline, timeline.subjects_by_id[sid]) for sid in resolved]
+
+    on_period = parse_period(on.isoformat() if isinstance(on, date) else str(on)) if on is not None else None
+    lo, hi = _day(start, end=False), _day(end, end=True)
+    if lo is None:
+        firsts = [d for p in panels if (d := p.first_day()) is not None]
+        lo = date(date.fromordinal(min(firsts)).year, 1, 1).toordinal()
+        if on_period is not None:
+            lo = min(lo, on_period.lo.toordinal())
+    if hi is None:
+        lasts = [d for p in panels if (d := p.last_change()) is not None]
+        hi = max([date.today().toordinal(), *lasts])
+        if on_period is not None:
+            hi = max(hi, on_period.hi.toordinal())
+    if lo > hi:
+        raise ChartError(
+            f"the chart would end ({date.fromordinal(hi)}) before it starts ({date.fromordinal(lo)}) — "
+            "give --from before --to"
+        )
+    stop = hi + 1  # the chart covers the last day whole
+
+    laid_out = [(p, p.ordered_rows(lo, stop)) for p in panels]
+    heights = [max(len(rows), 1) * _ROW_INCH + _PANEL_INCH for _, rows in laid_out]
+    fig = Figure(figsize=(11, sum(heights) + _LEGEND_INCH), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False,
+                        gridspec_kw={"height_ratios": [max(len(rows), 1) + 2.5 for _, rows in laid_out]})[:, 0]
+    seen: set[str] = set()
+    for ax, (panel, rows) in zip(axes, laid_out):
+        _draw_panel(ax, panel, rows, lo, stop, seen)
+    any_uncertain = any(not c for _, rows in laid_out for _, pieces in rows for *_, cover in pieces for *_, c in cover)
+
+    on_label = None
+    if on_period is not None:
+        a, b = on_period.lo.toordinal(), on_period.hi.toordinal()
+        on_label = f"the question's date: {on_period.text}"
+        for ax in axes:
+            if a == b:
+                ax.axvline(_num(a), color="black", linewidth=1.5, zorder=5)
+            else:
+                ax.axvspan(_num(a), _num(b + 1), facecolor="none", edgecolor="black", linewidth=1.2, zorder=5)
+                ax.axvspan(_num(a), _num(b + 1), color="black", alpha=0.08, zorder=4, linewidth=0)
+
+    ax = axes[-1]
+    ax.set_xlim(_num(lo), _num(stop))
+    locator = AutoDateLocator(minticks=6, maxticks=16)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
+    for a in axes:
+        a.tick_params(axis="x", labelbottom=True, labelsize=9)
+
+    known = f", as known on {timeline.as_known:%Y-%m-%d %H:%M} UTC" if timeline.as_known else ""
+    fig.suptitle(f"Standings in {', '.join(resolved)}, {date.fromordinal(lo)} to {date.fromordinal(hi)}{known}",
+                 fontsize=12, x=0.01, ha="left")
+    fig.legend(handles=_legend_handles(seen, any_uncertain, on_label), loc="outside lower center",
+               ncols=5, fontsize=9, frameon=False)
+    if path is not None:
+        try:
+            fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=150)
+        except OSError as e:
+            raise ChartError(f"cannot write the chart to {str(path)!r}: {e.strerror or e} — check the path and its permissions") from None
+    return fig
