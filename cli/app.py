@@ -262,3 +262,4 @@ import cli.store_cmds  # noqa: E402,F401  (registers init, add, import, export, 
 def main() -> None:
     app()
 
+import cli.chart_cmds  # noqa: E402,F401  (registers `chart`)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from engine.replay import Subject
     from engine.timeline import Timeline
 
-__all__ = ["membership_chart", "ChartError", "CHART_SUFFIXES", "STANDING_COLOURS"]
+__all__ = ["membership_chart", "check_chart_path", "ChartError", "CHART_SUFFIXES", "STANDING_COLOURS"]
 
 CHART_SUFFIXES = (".png", ".svg")
 
@@ -57,7 +57,8 @@ class ChartError(TimelineError, ValueError):
     """A chart cannot be drawn or written as asked (a bad file name, an empty period)."""
 
 
-def _check_out(out: str | Path | None) -> Path | None:
+def check_chart_path(out: str | Path | None) -> Path | None:
+    """The path to write a chart to, refused early unless it ends in .png or .svg in a folder that exists."""
     if out is None:
         return None
     path = Path(out)
@@ -169,6 +170,12 @@ def _lighter(colour: str, amount: float = 0.6) -> tuple[float, float, float]:
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
 
+def _darker(colour: str, amount: float = 0.35) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    return tuple(c * (1 - amount) for c in to_rgb(colour))
+
+
 def _num(day: int) -> float:
     from matplotlib.dates import date2num
 
@@ -189,9 +196,12 @@ def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -
                     ax.barh(top, width, left=x0, height=height, align="edge", color=colour, linewidth=0)
                 else:
                     ax.barh(top, width, left=x0, height=height, align="edge", facecolor=_lighter(colour),
-                            edgecolor=colour, hatch=_HATCH, linewidth=0)
+                            edgecolor=_darker(colour), hatch=_HATCH, linewidth=0)
+    foundings = [(era, era.founded.when.lo.toordinal()) for era, _, _ in panel.eras]
+    foundings = [(era, day) for era, day in foundings if start < day < end]
+    header = 0.7 if foundings else 0.0  # a strip above the bars for the lineage labels
     ax.set_yticks(range(len(rows)), [f"{party}  {party_name(party)}" for party, _ in rows])
-    ax.set_ylim(len(rows) - 0.5 if rows else 0.5, -0.5)
+    ax.set_ylim(len(rows) - 0.5 if rows else 0.5, -0.5 - header)
     ax.tick_params(axis="y", length=0, labelsize=9)
     if not rows:
         ax.set_yticks([])
@@ -203,21 +213,18 @@ def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -
     if preds:
         title += "; before it, " + ", ".join(f"{p.id} ({p.name})" for p, _, _ in preds)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    for k, (era, lo, _) in enumerate(panel.eras):
-        founded = era.founded.when.lo.toordinal()
-        if start < founded < end:
-            x = _num(founded)
-            ax.axvline(x, color="#444444", linestyle="--", linewidth=1)
-            label = f"{era.id} founded {era.founded.when.text}"
-            ax.annotate(label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, 2),
-                        textcoords="offset points", fontsize=8, color="#444444", va="bottom")
+    for era, day in foundings:
+        x = _num(day)
+        ax.axvline(x, color="#444444", linestyle="--", linewidth=1)
+        ax.annotate(f"{era.id} founded {era.founded.when.text}", xy=(x, -0.5 - header / 2), xytext=(4, 0),
+                    textcoords="offset points", fontsize=8, color="#333333", va="center")
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
 
 
-def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None) -> list:
+def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None, on_is_day: bool) -> list:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -226,8 +233,10 @@ def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None) -
     if any_uncertain:
         handles.append(Patch(facecolor=_lighter("#555555"), edgecolor="#555555", hatch=_HATCH, linewidth=0,
                              label="uncertain: the change happened on some day of this window"))
-    if on_label:
+    if on_label and on_is_day:
         handles.append(Line2D([], [], color="black", linewidth=1.5, label=on_label))
+    elif on_label:
+        handles.append(Patch(facecolor=(0, 0, 0, 0.08), edgecolor="black", linewidth=1.2, label=on_label))
     return handles
 
 
@@ -247,10 +256,10 @@ def membership_chart(
     also written, as PNG or SVG according to the suffix. Returns the matplotlib Figure.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, YearLocator
     from matplotlib.figure import Figure
 
-    path = _check_out(out)
+    path = check_chart_path(out)
     names = [subjects] if isinstance(subjects, str) else list(subjects)
     if not names:
         raise ChartError("no subject to chart: expected one or more subject ids such as CSTO or SCO")
@@ -303,13 +312,16 @@ def membership_chart(
     locator = AutoDateLocator(minticks=6, maxticks=16)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
+    if stop - lo > 4 * 366:
+        ax.xaxis.set_minor_locator(YearLocator())
     for a in axes:
         a.tick_params(axis="x", labelbottom=True, labelsize=9)
 
     known = f", as known on {timeline.as_known:%Y-%m-%d %H:%M} UTC" if timeline.as_known else ""
     fig.suptitle(f"Standings in {', '.join(resolved)}, {date.fromordinal(lo)} to {date.fromordinal(hi)}{known}",
                  fontsize=12, x=0.01, ha="left")
-    fig.legend(handles=_legend_handles(seen, any_uncertain, on_label), loc="outside lower center",
+    on_is_day = on_period is not None and on_period.lo == on_period.hi
+    fig.legend(handles=_legend_handles(seen, any_uncertain, on_label, on_is_day), loc="outside lower center",
                ncols=5, fontsize=9, frameon=False)
     if path is not None:
         try:

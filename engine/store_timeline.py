@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from collections.abc import Mapping
 from itertools import groupby
 
 from engine.replay import Subject, replay, replay_order
@@ -42,8 +43,7 @@ class StoreTimeline(Timeline):
             compile_spells(store.con, as_known=as_known.isoformat(), target="known_spells", temp=True)
             self._spells = "known_spells"
         self._cache: dict[tuple[str, str], dict[str, Track]] = {}
-        lifecycle = ", ".join(f"'{k}'" for k in LIFECYCLE_KINDS)
-        self._subjects = replay(self._records(f"kind IN ({lifecycle})")).subjects
+        self._subjects = _LazySubjects(self)
         self._lookup = self._subject_lookup()
 
     def _records(self, where: str, params: list | None = None) -> list[Event]:
@@ -52,6 +52,26 @@ class StoreTimeline(Timeline):
             f"AND {where} ORDER BY seq", params or []
         ).fetchall()
         return [event_from_record(json.loads(r), Origin(self.origin, seq)) for seq, r in rows]
+
+    def _subject_lookup(self) -> dict[str, str]:
+        """Ids and names from the store's founding and renaming events, without building subjects."""
+        from engine.timeline import _ALIASES, _norm
+
+        rows = self.store.con.execute(
+            f"SELECT subject, name, kind FROM event_log WHERE kind IN ('founded', 'renamed') "
+            f"AND seq IN (SELECT seq FROM {self._spells}_in_force) ORDER BY seq"
+        ).fetchall()
+        lookup: dict[str, str] = {}
+        for sid, _, kind in rows:
+            if kind == "founded":
+                lookup[_norm(sid)] = sid
+        for sid, name, _ in rows:
+            if name:
+                lookup.setdefault(_norm(name), sid)
+        for alias, sid in _ALIASES.items():
+            if _norm(sid) in lookup:
+                lookup.setdefault(_norm(alias), sid)
+        return lookup
 
     @property
     def raw(self) -> tuple[Event, ...]:
@@ -113,3 +133,34 @@ class StoreTimeline(Timeline):
 
     def as_of_knowledge(self, as_known):
         return StoreTimeline(self.store, as_known)
+
+
+class _LazySubjects(Mapping):
+    """Subjects of a store, each built from its lifecycle events the first time it is asked for."""
+
+    def __init__(self, timeline: StoreTimeline):
+        self._tl = timeline
+        self._ids = [r[0] for r in timeline.store.con.execute(
+            f"SELECT subject FROM event_log WHERE kind = 'founded' "
+            f"AND seq IN (SELECT seq FROM {timeline._spells}_in_force) ORDER BY subject"
+        ).fetchall()]
+        self._known = set(self._ids)
+        self._built: dict[str, Subject] = {}
+
+    def __getitem__(self, sid: str) -> Subject:
+        if sid not in self._known:
+            raise KeyError(sid)
+        if sid not in self._built:
+            lifecycle = ", ".join(f"'{k}'" for k in LIFECYCLE_KINDS)
+            events = self._tl._records(f"subject = ? AND kind IN ({lifecycle})", [sid])
+            self._built[sid] = replay(events).subjects[sid]
+        return self._built[sid]
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, sid) -> bool:
+        return sid in self._known
