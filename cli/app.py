@@ -214,10 +214,22 @@ def explain_cmd(
     ex = tl.explain(subject, party, on=on)
     _notes(ex.notes)
     payload = ex.to_json()
+    chain = payload["chain"]
+    if fmt != Format.json:
+        chain = [_brief(r) for r in chain]
     emit(payload, fmt.value, tables={
         f"{ex.answered_for} / {ex.party} ({ex.name}) on {ex.on}": payload["standing"],
-        "chain of events": payload["chain"],
+        "chain of events": chain,
     })
+
+
+def _brief(rec: dict) -> dict:
+    """An event for a table: its facts and where each source says so."""
+    out = {k: rec[k] for k in ("id", "date", "kind", "status", "effective", "role") if k in rec}
+    out["sources"] = "; ".join(
+        s["ref"] + (f" — “{s['quote']}”" if s.get("quote") else "") for s in rec.get("sources", [])
+    )
+    return out
 
 
 @command("log")
@@ -253,7 +265,8 @@ def validate_cmd(
     if problems:
         typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
         raise typer.Exit(1)
-    typer.echo(f"ok: {len(targets) if paths else 'bundled catalog'} {'path(s)' if paths else ''} valid".replace("  ", " ").strip())
+    what = "the bundled catalog" if not paths else ", ".join(str(p) for p in paths)
+    typer.echo(f"ok: no problems in {what}")
 
 
 import cli.store_cmds  # noqa: E402,F401  (registers init, add, import, export, sql, stats, overlap, tenures)
