@@ -274,20 +274,29 @@ class Timeline:
         return on[0][0].value if on else None
 
     def standing_on(self, subject: str, party: str, on: str | date) -> str | None:
-        """The standing of one party on one day (the latest possible one inside an uncertainty window)."""
-        s = self.subject(subject)
-        day = (on if isinstance(on, date) else parse_period(str(on)).lo).toordinal()
-        track = self.party_tracks(s.id).get(resolve_party(party))
-        return self._primary(track, day) if track else None
+        """The standing of one party on one day (the latest possible one inside an uncertainty window);
+        before the subject existed, its standing in the predecessor."""
+        when = on if isinstance(on, When) else parse_period(on.isoformat() if isinstance(on, date) else str(on))
+        day = When(when.text, when.lo, when.lo)
+        _, target, _, _ = self._lineage(subject, day)
+        track = self.party_tracks(target.id).get(resolve_party(party))
+        return self._primary(track, day.lo.toordinal()) if track else None
 
     def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
-        """What changed between the first day of ``start`` and the last day of ``end``."""
+        """What changed between the first day of ``start`` and the last day of ``end``.
+
+        Each end answers for the subject that existed then (its predecessor before it was founded).
+        """
         s = self.subject(subject)
         a, b = _period(start), _period(end)
         da, db = a.lo.toordinal(), b.hi.toordinal()
+        _, ta, _, _ = self._lineage(s.id, When(a.text, a.lo, a.lo))
+        _, tb, _, _ = self._lineage(s.id, When(b.text, b.hi, b.hi))
         joined, left, changed, offices = [], [], [], []
-        for party, track in sorted(self.party_tracks(s.id).items()):
-            x, y = self._primary(track, da), self._primary(track, db)
+        before, after = self.party_tracks(ta.id), self.party_tracks(tb.id)
+        for party in sorted(set(before) | set(after)):
+            x = self._primary(before[party], da) if party in before else None
+            y = self._primary(after[party], db) if party in after else None
             if x == y:
                 continue
             if x is None:
@@ -296,8 +305,10 @@ class Timeline:
                 left.append({"party": party, "standing": x})
             else:
                 changed.append({"party": party, "from": x, "to": y})
-        for office, track in sorted(self.office_tracks(s.id).items()):
-            x, y = self._primary(track, da), self._primary(track, db)
+        obefore, oafter = self.office_tracks(ta.id), self.office_tracks(tb.id)
+        for office in sorted(set(obefore) | set(oafter)):
+            x = self._primary(obefore[office], da) if office in obefore else None
+            y = self._primary(oafter[office], db) if office in oafter else None
             if x != y:
                 offices.append({"office": office, "from": x[0] if x else None, "to": y[0] if y else None})
         return Diff(subject=s.id, from_=a.text, to=b.text, joined=tuple(joined), left=tuple(left),
