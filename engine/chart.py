@@ -48,6 +48,8 @@ STANDING_COLOURS = {
 }
 _OTHER = "#888888"
 _HATCH = "////"
+_BAR = 0.72  # a bar's height, in rows
+_LAST_DAY = date.max.toordinal() - 1  # the axis needs the day after its last one
 _ROW_INCH = 0.34
 _PANEL_INCH = 1.0
 _LEGEND_INCH = 0.9
@@ -185,11 +187,11 @@ def _num(day: int) -> float:
 def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -> None:
     for y, (party, pieces) in enumerate(rows):
         for a, b, cover in pieces:
-            height = 0.72 / len(cover)
+            height = _BAR / len(cover)
             for k, (_, value, certain) in enumerate(cover):
                 colour = STANDING_COLOURS.get(value, _OTHER)
                 seen.add(value)
-                top = y - 0.36 + k * height
+                top = y - _BAR / 2 + k * height
                 x0 = _num(a)
                 width = _num(b) - x0
                 if certain:
@@ -278,6 +280,7 @@ def membership_chart(
         hi = max([date.today().toordinal(), *lasts])
         if on_period is not None:
             hi = max(hi, on_period.hi.toordinal())
+    lo, hi = max(lo, 1), min(hi, _LAST_DAY)
     if lo > hi:
         raise ChartError(
             f"the chart would end ({date.fromordinal(hi)}) before it starts ({date.fromordinal(lo)}) — "
@@ -297,15 +300,17 @@ def membership_chart(
     any_uncertain = any(not c for _, rows in laid_out for _, pieces in rows for *_, cover in pieces for *_, c in cover)
 
     on_label = None
-    if on_period is not None:
-        a, b = on_period.lo.toordinal(), on_period.hi.toordinal()
+    a, b = (on_period.lo.toordinal(), on_period.hi.toordinal() + 1) if on_period else (0, 0)
+    on_is_day = b - a == 1
+    a, b = max(a, lo), min(b, stop)
+    if a < b:  # the question's date is on the chart
         on_label = f"the question's date: {on_period.text}"
         for ax in axes:
-            if a == b:
+            if on_is_day:
                 ax.axvline(_num(a), color="black", linewidth=1.5, zorder=5)
             else:
-                ax.axvspan(_num(a), _num(b + 1), facecolor="none", edgecolor="black", linewidth=1.2, zorder=5)
-                ax.axvspan(_num(a), _num(b + 1), color="black", alpha=0.08, zorder=4, linewidth=0)
+                ax.axvspan(_num(a), _num(b), facecolor="none", edgecolor="black", linewidth=1.2, zorder=5)
+                ax.axvspan(_num(a), _num(b), color="black", alpha=0.08, zorder=4, linewidth=0)
 
     ax = axes[-1]
     ax.set_xlim(_num(lo), _num(stop))
@@ -320,12 +325,14 @@ def membership_chart(
     known = f", as known on {timeline.as_known:%Y-%m-%d %H:%M} UTC" if timeline.as_known else ""
     fig.suptitle(f"Standings in {', '.join(resolved)}, {date.fromordinal(lo)} to {date.fromordinal(hi)}{known}",
                  fontsize=12, x=0.01, ha="left")
-    on_is_day = on_period is not None and on_period.lo == on_period.hi
     fig.legend(handles=_legend_handles(seen, any_uncertain, on_label, on_is_day), loc="outside lower center",
                ncols=5, fontsize=9, frameon=False)
     if path is not None:
+        from matplotlib import rc_context
+
         try:
-            fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=150)
+            with rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable, selectable
+                fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=150)
         except OSError as e:
             raise ChartError(f"cannot write the chart to {str(path)!r}: {e.strerror or e} — check the path and its permissions") from None
     return fig

@@ -283,14 +283,17 @@ class Timeline:
         return self._primary(track, day.lo.toordinal()) if track else None
 
     def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
-        """What changed between the first day of ``start`` and the last day of ``end``.
+        """What changed from ``start`` to the last day of ``end``.
 
-        Each end answers for the subject that existed then (its predecessor before it was founded).
+        A day ``start`` compares the state on that day; a month or a year compares the state just
+        before it began, so that ``diff("SCO", "2007", "2007")`` is what changed during 2007. Each end
+        answers for the subject that existed then (its predecessor before it was founded).
         """
         s = self.subject(subject)
         a, b = _period(start), _period(end)
-        da, db = a.lo.toordinal(), b.hi.toordinal()
-        _, ta, _, _ = self._lineage(s.id, When(a.text, a.lo, a.lo))
+        first = a.lo if a.is_day else date.fromordinal(a.lo.toordinal() - 1)
+        da, db = first.toordinal(), b.hi.toordinal()
+        _, ta, _, _ = self._lineage(s.id, When(a.text, first, first))
         _, tb, _, _ = self._lineage(s.id, When(b.text, b.hi, b.hi))
         joined, left, changed, offices = [], [], [], []
         before, after = self.party_tracks(ta.id), self.party_tracks(tb.id)

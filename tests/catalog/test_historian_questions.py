@@ -582,11 +582,12 @@ def test_cli_state_of_the_sco_on_2015_06_01_names_its_office_holders():
 
 def test_cli_diff_of_the_sco_from_2016_to_2024():
     # 002: India and Pakistan members at the snapshot, Iran joined 2023, Belarus 2024, Zhang Ming from 2022.
+    # "From 2016" is the state just before 2016 began: Mezentsev (2013-2015) was still Secretary-General.
     d, _ = cli("diff", "SCO", "2016", "2024")
     new = {j["party"] for j in d["joined"] if j["standing"] == "member"}
     new |= {c["party"] for c in d["changed"] if c["to"] == "member"}
     assert new == {"IND", "PAK", "IRN", "BLR"}
-    assert {"office": "secretary-general", "from": "Rashid Alimov", "to": "Zhang Ming"} in d["offices"]
+    assert {"office": "secretary-general", "from": "Dmitry Mezentsev", "to": "Zhang Ming"} in d["offices"]
 
 
 def test_cli_explain_uzbekistan_in_the_csto_in_2013_cites_seed_001():
