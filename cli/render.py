@@ -36,18 +36,19 @@ def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 def _table(rows: Sequence[dict[str, Any]], title: str | None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(soft_wrap=False, width=max(100, Console().width))
     flat = [flatten(r) for r in rows]
-    table = Table(title=title, show_lines=False, title_justify="left")
+    table = Table(title=escape(title) if title else None, show_lines=False, title_justify="left")
     cols = _columns(flat)
     for c in cols:
-        table.add_column(c, overflow="fold")
+        table.add_column(escape(c), overflow="fold")
     for r in flat:
-        table.add_row(*("" if r.get(c) is None else str(r.get(c)) for c in cols))
+        table.add_row(*("" if r.get(c) is None else escape(str(r.get(c))) for c in cols))
     if not flat:
-        console.print(f"{title + ': ' if title else ''}(none)")
+        console.print(f"{title + ': ' if title else ''}(none)", markup=False)
     else:
         console.print(table)
 

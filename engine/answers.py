@@ -46,7 +46,7 @@ class MemberRow(Row):
 
 @attrs.frozen(kw_only=True)
 class OfficeRow(Row):
-    _fields = ("office", "holder", "nationality", "since", "until", "certainty")
+    _fields = ("office", "holder", "nationality", "since", "certainty")
     office: str
     holder: str
     nationality: str | None

@@ -36,8 +36,10 @@ def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tu
     problems: list[Problem] = []
     by_id: dict[str, Event] = {}
     ordered: list[Event] = []
+    events = list(events)
+    recorded_later = {e.id for e in events if not _known_by(e, as_known)}
     for e in events:
-        if not _known_by(e, as_known):
+        if e.id in recorded_later:
             continue
         seen = by_id.get(e.id)
         if seen is not None:
@@ -51,7 +53,8 @@ def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tu
     for e in ordered:
         if isinstance(e, Retraction):
             if e.retracts not in by_id:
-                problems.append(problem_for(e, f"retracts unknown event {e.retracts!r}"))
+                if e.retracts not in recorded_later:  # not yet recorded in this edition: nothing to retract
+                    problems.append(problem_for(e, f"retracts unknown event {e.retracts!r}"))
             elif e.retracts == e.id:
                 problems.append(problem_for(e, "retracts itself"))
             else:
@@ -85,7 +88,8 @@ def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tu
             continue
         target = by_id.get(e.corrects)
         if target is None:
-            problems.append(problem_for(e, f"corrects unknown event {e.corrects!r}"))
+            if e.corrects not in recorded_later:  # not yet recorded in this edition: e stands alone
+                problems.append(problem_for(e, f"corrects unknown event {e.corrects!r}"))
             continue
         if isinstance(target, Retraction) or isinstance(e, Retraction):
             problems.append(problem_for(e, "a retraction cannot correct or be corrected; retract the retraction instead"))

@@ -20,7 +20,7 @@ from engine.replay import Replayed, Subject, replay
 from engine.tracks import Track, day_window
 from events.codec import event_to_record
 from events.dates import When, parse_instant, parse_period
-from events.errors import BadEvent, Problem, TimelineError, UnknownParty, UnknownSubject, ValidationFailed
+from events.errors import BadArgument, BadEvent, Problem, TimelineError, UnknownParty, UnknownSubject, ValidationFailed
 from events.io import catalog_paths, read_paths
 from events.model import Event, OfficeEvent, ParticipationEvent
 from events.parties import party_name, resolve_party
@@ -241,7 +241,9 @@ class Timeline:
             return lambda v: True
         allowed = ORGANIZATION_STANDINGS if subject.kind == "organization" else TREATY_STANDINGS
         if standing not in allowed:
-            raise BadEvent(f"unknown standing {standing!r} for a {subject.kind} (expected all, {', '.join(allowed)})")
+            article = "an" if subject.kind[0] in "aeiou" else "a"
+            raise BadArgument(f"unknown standing {standing!r} for {article} {subject.kind} "
+                              f"(expected all, {', '.join(allowed)})")
         return lambda v: v == standing
 
     # -- queries -------------------------------------------------------------------------

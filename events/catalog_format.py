@@ -8,9 +8,10 @@ emits JSON-quoted values wherever plain text would not read back exactly.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable, Iterator
 
-from events.codec import FIELD_ORDER, event_from_record, event_to_record
+from events.codec import FIELD_ORDER, event_from_record, event_to_record, json_line
 from events.errors import Problem, TimelineError
 from events.model import Event, Origin
 
@@ -18,6 +19,7 @@ __all__ = ["read_catalog", "write_catalog"]
 
 _EVENT_KEYS = set(FIELD_ORDER) - {"sources", "id"}
 _SOURCE_KEYS = ("ref", "title", "quote", "url", "page")
+_NUMBER = re.compile(r"^-?[0-9]+$")  # an unquoted page of digits is a number; quote it to keep it text
 
 
 class _Syntax(Exception):
@@ -35,6 +37,12 @@ def _value(raw: str) -> Any:
             raise _Syntax("quoted value must be a JSON string")
         return value
     return raw
+
+
+def _source_value(key: str, raw: str) -> Any:
+    if key == "page" and _NUMBER.match(raw.strip()):
+        return int(raw.strip())
+    return _value(raw)
 
 
 def _split(body: str) -> tuple[str, str]:
@@ -89,15 +97,14 @@ def read_catalog(lines: Iterable[str], file: str, problems: list[Problem]) -> It
                 key, raw = _split(stripped)
                 if key not in _SOURCE_KEYS:
                     raise _Syntax(f"unknown source field {key!r} (expected {', '.join(_SOURCE_KEYS)})")
-                alias[key] = _value(raw)
+                alias[key] = _source_value(key, raw)
             elif current is None:
                 raise _Syntax("indented line outside an event or source block")
             elif indent >= 4 and source is not None:
                 key, raw = _split(stripped)
                 if key not in _SOURCE_KEYS:
                     raise _Syntax(f"unknown source field {key!r} (expected {', '.join(_SOURCE_KEYS)})")
-                value = _value(raw)
-                source[key] = int(value) if key == "page" and raw.strip().isdigit() else value
+                source[key] = _source_value(key, raw)
             else:
                 key, raw = _split(stripped)
                 value = _value(raw)
@@ -123,8 +130,8 @@ def _fmt(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if text != text.strip() or "\n" in text or "\r" in text or text.startswith('"') or not text:
-        return json.dumps(text, ensure_ascii=False)
+    if text != text.strip() or text.splitlines() != [text] or text.startswith('"'):
+        return json_line(text)
     return text
 
 
@@ -141,10 +148,7 @@ def write_catalog(events: Iterable[Event], out) -> int:
                     for k in _SOURCE_KEYS[1:]:
                         if k in s:
                             v = s[k]
-                            if k == "page" and isinstance(v, str) and v.strip().isdigit():
-                                v = json.dumps(v)
-                            else:
-                                v = _fmt(v)
+                            v = json_line(v) if k == "page" and isinstance(v, str) and _NUMBER.match(v.strip()) else _fmt(v)
                             out.write(f"    {k}: {v}\n")
             else:
                 out.write(f"  {key}: {_fmt(value)}\n")

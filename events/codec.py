@@ -28,6 +28,7 @@ __all__ = [
     "event_from_record",
     "event_to_record",
     "dumps_event",
+    "json_line",
     "read_jsonl",
     "write_jsonl",
 ]
@@ -131,10 +132,16 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     family = _family(kind)
     unknown = set(rec) - _COMMON - _BY_FAMILY[family]
     if unknown:
-        key = sorted(unknown)[0]
+        key = sorted(unknown, key=str)[0]
         known = any(key in fields for fields in _BY_FAMILY.values())
-        why = f"does not apply to kind {kind!r}" if known else "is not an event field"
-        raise BadEvent(f"field {key!r} {why}")
+        if known:
+            raise BadEvent(f"field {key!r} does not apply to kind {kind!r}")
+        import difflib
+
+        allowed = sorted(_COMMON | _BY_FAMILY[family])
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f" — did you mean {close[0]!r}?" if close else f" (fields of kind {kind!r}: {', '.join(allowed)})"
+        raise BadEvent(f"field {key!r} is not an event field{hint}")
     eid = _text(rec, "id", True)
     if not _ID.match(eid):
         raise BadEvent(f"id {eid!r} must be a slug: letters, digits and . _ : ~ + - (no spaces)")
@@ -142,7 +149,8 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     if not _SUBJECT.match(subject):
         raise BadEvent(f"subject {subject!r} must be an upper-case id such as CSTO or OP-CAT")
     try:
-        date = parse_date(_text(rec, "date", kind != "retracted")) if rec.get("date") is not None else None
+        text = _text(rec, "date", kind != "retracted")
+        date = parse_date(text) if text is not None else None
         effective = parse_date(_text(rec, "effective")) if rec.get("effective") is not None else None
         recorded = _text(rec, "recorded")
         if recorded is not None:
@@ -204,8 +212,22 @@ def event_to_record(event: Event) -> dict[str, Any]:
     return rec
 
 
+# Characters that ``str.splitlines`` breaks on and ``json.dumps(ensure_ascii=False)`` leaves
+# as they are: escaped, so that one event is always one line.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_line(value: Any) -> str:
+    """JSON text on one line, whatever line breaks the values hold (UTF-8 kept readable)."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escape in _LINE_BREAKS.items():
+        if char in text:
+            text = text.replace(char, escape)
+    return text
+
+
 def dumps_event(event: Event) -> str:
-    return json.dumps(event_to_record(event), ensure_ascii=False)
+    return json_line(event_to_record(event))
 
 
 def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Event]:
@@ -215,8 +237,11 @@ def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iter
             continue
         try:
             rec = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as e:
-            msg = e.msg if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+        except (ValueError, RecursionError) as e:  # JSONDecodeError is a ValueError; so is a 5000-digit number
+            if isinstance(e, json.JSONDecodeError):
+                msg = e.msg
+            else:
+                msg = "nested too deeply" if isinstance(e, RecursionError) else str(e)
             problems.append(Problem(file, number, f"not valid JSON ({msg})"))
             continue
         try:

@@ -1,5 +1,9 @@
 """Events as CSV: one row per event, the interchange fields as columns, ``sources`` as a
 JSON list in its cell. Empty cells are absent fields. Reads back what it writes.
+
+Each event is one line: a cell whose text holds a line break or starts with ``"`` is
+written as a JSON string, and a cell that reads as a JSON string is decoded. Cells that span lines the usual CSV way (quoted, as spreadsheets write
+them) are read too, with ``\\n`` between their lines.
 """
 
 from __future__ import annotations
@@ -7,9 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-from events.codec import FIELD_ORDER, event_from_record, event_to_record
+from events.codec import FIELD_ORDER, event_from_record, event_to_record, json_line
 from events.errors import Problem, TimelineError
 from events.model import Event, Origin
 
@@ -18,9 +22,24 @@ __all__ = ["CSV_COLUMNS", "read_csv", "write_csv"]
 CSV_COLUMNS = FIELD_ORDER
 
 
+def _needs_json(text: str) -> bool:
+    return text.startswith('"') or text.splitlines() != [text]
+
+
+def _cell(value: str) -> Any:
+    """A cell's value: a JSON string when it reads as one, else the text itself."""
+    if value.startswith('"'):
+        try:
+            decoded = json.loads(value)
+        except (ValueError, RecursionError):
+            return value
+        if isinstance(decoded, str):
+            return decoded
+    return value
+
+
 def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Event]:
-    lines = list(lines)
-    reader = csv.reader(lines)
+    reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -40,30 +59,33 @@ def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterat
         problems.append(Problem(file, 1, "; ".join(what) + f" (columns are {', '.join(CSV_COLUMNS)})"))
         return
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as e:
-            problems.append(Problem(file, reader.line_num, f"not valid CSV ({e})"))
+            problems.append(Problem(file, start, f"not valid CSV ({e})"))
             return
-        number = reader.line_num
+        number = start
         if not row or all(not c for c in row):
             continue
         if len(row) != len(header):
             problems.append(Problem(file, number, f"expected {len(header)} columns, found {len(row)}"))
             continue
-        rec = {k: v for k, v in zip(header, row) if v != ""}
+        rec = {k: v if k == "sources" else _cell(v) for k, v in zip(header, row) if v != ""}
         if "sources" in rec:
             try:
                 rec["sources"] = json.loads(rec["sources"])
-            except json.JSONDecodeError as e:
-                problems.append(Problem(file, number, f"column 'sources' is not a JSON list ({e.msg})", rec.get("id")))
+            except (ValueError, RecursionError) as e:
+                msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+                problems.append(Problem(file, number, f"column 'sources' is not a JSON list ({msg})", rec.get("id")))
                 continue
         try:
             yield event_from_record(rec, Origin(file, number))
         except TimelineError as e:
-            problems.append(Problem(file, number, str(e), rec.get("id")))
+            eid = rec.get("id") if isinstance(rec.get("id"), str) else None
+            problems.append(Problem(file, number, str(e), eid))
 
 
 def write_csv(events: Iterable[Event], out) -> int:
@@ -76,7 +98,9 @@ def write_csv(events: Iterable[Event], out) -> int:
         for c in CSV_COLUMNS:
             v = rec.get(c)
             if c == "sources":
-                v = json.dumps(v, ensure_ascii=False)
+                v = json_line(v)
+            elif isinstance(v, str) and _needs_json(v):
+                v = json_line(v)
             row.append("" if v is None else v)
         writer.writerow(row)
         n += 1

@@ -25,7 +25,9 @@ OPEN_END = date(9999, 12, 31)
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SEASON = re.compile(r"^(\d{4})-(2[1-4])$")
+_QUALIFIERS = "?~%"
 _EXAMPLES = "expected EDTF such as 1992-05-15, 2012-06, 1993, 2006-22 (summer), 2012? or 2007~"
+_RANGE = "years 0001-9999"
 
 
 @attrs.frozen(order=False)
@@ -48,6 +50,8 @@ def _iso(text: str, m: re.Match) -> When:
     year = int(m.group(1))
     month = m.group(2)
     day = m.group(3)
+    if year == 0:
+        raise BadDate(f"bad date {text!r}: year 0000 is outside the {_RANGE}")
     if month is None:
         return When(text, date(year, 1, 1), date(year, 12, 31))
     mo = int(month)
@@ -58,40 +62,64 @@ def _iso(text: str, m: re.Match) -> When:
         return When(text, date(year, mo, 1), date(year, mo, last))
     dd = int(day)
     if not 1 <= dd <= last:
-        raise BadDate(f"bad date {text!r}: day {day} does not exist in {year}-{month}")
+        raise BadDate(f"bad date {text!r}: day {day} does not exist in {year}-{month} (that month has {last} days)")
     d = date(year, mo, dd)
     return When(text, d, d)
 
 
 def _season(text: str, m: re.Match) -> When:
     year, season = int(m.group(1)), int(m.group(2))
+    if year == 0:
+        raise BadDate(f"bad date {text!r}: year 0000 is outside the {_RANGE}")
     if season == 24:  # winter: December to the end of February of the next year
         nxt = year + 1
+        if nxt > 9999:
+            raise BadDate(f"bad date {text!r}: winter {year} runs into {nxt}, outside the {_RANGE}")
         return When(text, date(year, 12, 1), date(nxt, 2, calendar.monthrange(nxt, 2)[1]))
     start = {21: 3, 22: 6, 23: 9}[season]
     end = start + 2
     return When(text, date(year, start, 1), date(year, end, calendar.monthrange(year, end)[1]))
 
 
+def _check_qualified(text: str) -> None:
+    """A qualified plain date (``2005-13?``) names the part that fails, as the plain date would."""
+    base = text.rstrip(_QUALIFIERS)
+    if base == text:
+        return
+    if _SEASON.match(base):
+        raise BadDate(
+            f"bad date {text!r}: a season cannot be qualified with ?, ~ or %; "
+            f"write {base} alone, or its year or months with the qualifier"
+        )
+    m = _ISO.match(base)
+    if m:
+        _iso(text, m)
+
+
 def _edtf(text: str) -> When:
     import edtf  # imported only for dates that are not plain ISO: it costs start-up time
 
+    _check_qualified(text)
     try:
         parsed = edtf.parse_edtf(text)
-        if isinstance(parsed, edtf.Interval):
-            raise BadDate(f"bad date {text!r}: an interval is not a date; write its two ends as two events")
-        qualified = any(c in text for c in "?~%")
+    except Exception:
+        raise BadDate(f"bad date {text!r}: not EDTF ({_EXAMPLES})") from None
+    if isinstance(parsed, edtf.Interval):
+        raise BadDate(f"bad date {text!r}: an interval is not a date; write its two ends as two events")
+    try:
+        qualified = any(c in text for c in _QUALIFIERS)
         lo = parsed.lower_fuzzy() if qualified else parsed.lower_strict()
         hi = parsed.upper_fuzzy() if qualified else parsed.upper_strict()
         lo_d, hi_d = date(*lo[:3]), date(*hi[:3])
-    except BadDate:
-        raise
+    except (ValueError, OverflowError, TypeError):
+        raise BadDate(f"bad date {text!r}: the days it can mean run outside the {_RANGE}") from None
     except Exception:
         raise BadDate(f"bad date {text!r}: not EDTF ({_EXAMPLES})") from None
-    if text.rstrip("?~%").endswith("-24") and _SEASON.match(text.rstrip("?~%")):
-        # edtf ends winter on 31 December; winter runs into February.
-        nxt = hi_d.year + 1 if hi_d.month == 12 else hi_d.year
-        hi_d = date(nxt, 2, calendar.monthrange(nxt, 2)[1])
+    m = _ISO.match(text.rstrip(_QUALIFIERS))
+    if qualified and m and m.group(2) is not None and m.group(3) is None:
+        # edtf pads a qualified month by a year and a month counted from its last day, so
+        # 2005-06? would end on 2006-07-30; a month's interval ends on the last day of a month.
+        hi_d = date(hi_d.year, hi_d.month, calendar.monthrange(hi_d.year, hi_d.month)[1])
     return When(text, lo_d, hi_d)
 
 

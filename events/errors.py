@@ -14,6 +14,7 @@ __all__ = [
     "BadDate",
     "BadEvent",
     "UnknownSubject",
+    "BadArgument",
     "UnknownParty",
     "ValidationFailed",
     "StoreError",
@@ -32,6 +33,10 @@ class BadDate(TimelineError, ValueError):
 
 class BadEvent(TimelineError, ValueError):
     """An event record is malformed: a missing or unknown field, a bad value."""
+
+
+class BadArgument(TimelineError, ValueError):
+    """A query's argument is not one of the values it accepts."""
 
 
 class UnknownSubject(TimelineError, LookupError):

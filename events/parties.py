@@ -36,6 +36,7 @@ _EXTRA_NAMES = {
 _DISPLAY = {"RUS": "Russia", "SUN": "Soviet Union", "YUG": "Yugoslavia", "CSK": "Czechoslovakia",
             "TUR": "Türkiye", "KOR": "South Korea", "PRK": "North Korea"}
 _registered: dict[str, str] = {}
+_EXPECTED = "expected an ISO 3166 alpha-3 code such as UZB, SUN for the USSR, or a name such as Uzbekistan"
 
 
 def _norm(text: str) -> str:
@@ -61,6 +62,17 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
         for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None), c.alpha_2):
             if n:
                 lookup[_norm(n)] = code
+    # Short forms ("Palestine, State of" -> "Palestine", "Holy See (Vatican City State)" ->
+    # "Holy See"), kept only where they name one state ("Korea" would name two).
+    short: dict[str, set[str]] = {}
+    for c in pycountry.countries:
+        for n in (c.name, getattr(c, "official_name", None)):
+            if n:
+                for part in (n.split(",")[0], n.split(" (")[0]):
+                    short.setdefault(_norm(part), set()).add(c.alpha_3)
+    for key, codes in short.items():
+        if len(codes) == 1 and key:
+            lookup.setdefault(key, next(iter(codes)))
     for code, extra in _EXTRA_NAMES.items():
         for n in extra:
             lookup[_norm(n)] = code
@@ -88,6 +100,8 @@ def party_name(code: str) -> str:
 def resolve_party(text: str) -> str:
     """A code for what the user typed: a code or a name, any case; suggest the closest if unknown."""
     raw = str(text).strip()
+    if not raw:
+        raise UnknownParty(f"no party given: {_EXPECTED}")
     if raw.upper() in _registered or (raw.upper() in _tables()[0]) or USER_ASSIGNED.match(raw.upper()):
         return raw.upper()
     lookup = _tables()[1]
@@ -104,4 +118,6 @@ def resolve_party(text: str) -> str:
             if label not in picks:
                 picks.append(label)
         hint = " — did you mean " + " or ".join(picks) + "?"
+    else:
+        hint = f" ({_EXPECTED})"
     raise UnknownParty(f"unknown party {raw!r}{hint}")

@@ -116,3 +116,86 @@ def event_logs(draw, **kw):
 
 
 days = st.dates(min_value=date(1989, 1, 1), max_value=date(2032, 12, 31))
+
+
+# -- added for the interchange and replay property tests ---------------------------------
+
+from datetime import datetime  # noqa: E402  (kept apart from the imports above)
+
+
+def _first_day(text: str) -> str:
+    """The first day of a generated date (YYYY, YYYY-MM or YYYY-MM-DD), as YYYY-MM-DD."""
+    return (text + "-01-01"[len(text) - 4:]) if len(text) < 10 else text
+
+
+@st.composite
+def day_event_records(draw, **kw):
+    """A valid log whose every date is a single day (each date moved to its first day), so no
+    answer is uncertain. Per party and per office the first days still strictly increase."""
+    records = draw(event_records(**kw))
+    return [{**r, "date": _first_day(r["date"])} for r in records]
+
+
+_texts = st.text(min_size=1, max_size=40).filter(lambda t: t.strip())
+_edtf_dates = st.one_of(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat),
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(lambda d: f"{d.year:04d}-{d.month:02d}"),
+    st.integers(1, 9998).map(lambda y: f"{y:04d}"),
+    st.tuples(st.integers(1, 9998), st.integers(21, 24)).map(lambda t: f"{t[0]:04d}-{t[1]}"),
+    st.sampled_from(["2012?", "2007~", "2007%", "199X", "2004-XX", "2005-06?"]),
+)
+_codes = st.sampled_from(PARTIES + ("SUN", "YUG", "CSK", "XKX"))
+_slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
+_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:~+-]{0,30}", fullmatch=True)
+_subjects = st.from_regex(r"[A-Z0-9][A-Z0-9._-]{0,10}", fullmatch=True)
+_sources = st.lists(
+    st.fixed_dictionaries(
+        {"title": _texts, "ref": _texts},
+        optional={"quote": st.text(max_size=40), "url": _texts,
+                  "page": st.one_of(st.integers(-10**6, 10**6), _texts, st.from_regex(r"-?[0-9]{1,5}", fullmatch=True))},
+    ),
+    min_size=1, max_size=3,
+)
+_FAMILY_FIELDS = {
+    "founded": {"name": _texts, "subject_kind": st.sampled_from(("organization", "treaty"))},
+    "renamed": {"name": _texts},
+    "participation": {"party": _codes},
+    "granted": {"party": _codes, "status": st.sampled_from(("associate", "observer", "dialogue-partner", "partner", "candidate"))},
+    "appointed": {"office": _slugs, "holder": _texts},
+    "left-office": {"office": _slugs},
+    "body": {"body": _slugs},
+    "retracted": {"retracts": _ids},
+}
+_OPTIONAL = {
+    "founded": {"predecessor": _subjects},
+    "appointed": {"nationality": _codes},
+    "left-office": {"holder": _texts, "nationality": _codes},
+    "body": {"name": _texts},
+}
+
+
+@st.composite
+def any_event_records(draw):
+    """One valid interchange record of any kind, with any optional fields and arbitrary text
+    (quotes, colons, '#', line breaks of every sort, surrounding spaces, any script)."""
+    kind = draw(st.sampled_from((
+        "founded", "renamed", "entered-into-force", "dissolved", "signed", "ratified", "acceded", "succeeded",
+        "joined", "granted", "suspended", "resumed", "withdrew", "expelled", "ceased", "appointed", "left-office",
+        "established", "abolished", "retracted",
+    )))
+    family = (
+        kind if kind in _FAMILY_FIELDS
+        else "participation" if kind in ("signed", "ratified", "acceded", "succeeded", "joined", "suspended", "resumed", "withdrew", "expelled", "ceased")
+        else "body" if kind in ("established", "abolished")
+        else "lifecycle"
+    )
+    rec = {"id": draw(_ids), "subject": draw(_subjects), "kind": kind, "sources": draw(_sources)}
+    if kind != "retracted" or draw(st.booleans()):
+        rec["date"] = draw(_edtf_dates)
+    rec.update(draw(st.fixed_dictionaries(_FAMILY_FIELDS.get(family, {}), optional=_OPTIONAL.get(family, {}))))
+    rec.update(draw(st.fixed_dictionaries({}, optional={
+        "effective": _edtf_dates, "corrects": _ids, "note": _texts,
+        "recorded": st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)).map(
+            lambda d: d.replace(microsecond=0).isoformat() + "Z"),
+    })))
+    return rec
