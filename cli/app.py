@@ -51,7 +51,11 @@ OnOpt = Annotated[str, typer.Option("--on", help="A day (2005-06-01), month (200
 
 
 def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
+    """One line on stderr (never longer than 1,000 characters) and a non-zero exit."""
+    line = " ".join(str(message).split())
+    if len(line) > 1000:
+        line = line[:1000] + "…"
+    typer.echo(f"error: {line}", err=True)
     raise typer.Exit(code)
 
 
@@ -74,8 +78,14 @@ def handles_errors(fn: Callable) -> Callable:
             raise typer.Exit(0)
         except Exception as e:  # a bug: still one line, never a traceback
             fail(f"internal error (please report it): {type(e).__name__}: {e}", 2)
+        finally:
+            while _opened:
+                _opened.pop().close()
 
     return wrapper
+
+
+_opened: list = []  # stores a command opened, closed when it ends
 
 
 def command(*args, **kwargs):
@@ -91,7 +101,10 @@ def load_timeline(events: list[Path] | None, store: Path | None, as_known: str |
 
     if events and store:
         raise TimelineError("give either --events or --store, not both")
-    return Timeline.load(events or None, store=store, as_known=as_known)
+    tl = Timeline.load(events or None, store=store, as_known=as_known)
+    if getattr(tl, "store", None) is not None:
+        _opened.append(tl.store)
+    return tl
 
 
 def _notes(notes) -> None:

@@ -144,9 +144,9 @@ def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
     for st in statements:
         kind = st.type.name
         if kind not in _ALLOWED:
-            raise TimelineError(
-                f"refused: timeline sql runs read-only SELECT queries; a {kind} statement is not allowed"
-            )
+            shown = "INSTALL or LOAD" if kind == "LOAD" else kind
+            article = "an" if shown[0] in "AEIOU" else "a"
+            raise TimelineError(f"refused: timeline sql runs read-only SELECT queries; {article} {shown} statement is not allowed")
     cur = con.cursor()
     try:
         cur.execute("SET enable_external_access = false")
@@ -160,4 +160,7 @@ def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
     except duckdb.PermissionException:
         raise TimelineError("refused: timeline sql cannot read or write files, attach databases or load extensions") from None
     except duckdb.Error as e:
-        raise TimelineError(f"SQL error: {str(e).splitlines()[0]}") from None
+        text = str(e)
+        if "extension" in text.lower():
+            raise TimelineError("refused: timeline sql cannot read or write files, attach databases or load extensions") from None
+        raise TimelineError(f"SQL error: {text.splitlines()[0]}") from None

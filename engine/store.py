@@ -22,6 +22,7 @@ import duckdb
 
 from engine.spans_sql import VIEWS_SQL, compile_spells
 from events.codec import FIELD_ORDER, event_from_record, event_to_record
+from events.dates import parse_instant
 from events.errors import Problem, StoreBusy, StoreError, ValidationFailed
 from events.model import Event, Origin
 
@@ -30,6 +31,7 @@ __all__ = ["Store", "SCHEMA_VERSION", "AppendResult"]
 SCHEMA_VERSION = 1
 
 _COLUMNS = [c for c in FIELD_ORDER if c not in ("sources",)]
+_MAX_LINE = 2**31 - 1  # read_json's largest object: an event is as long as its note and sources
 _SCHEMA = f"""
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE event_log (
@@ -50,7 +52,7 @@ CREATE TABLE party_names (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
 _EVENTS_VIEW = f"""
 CREATE OR REPLACE VIEW events AS
 SELECT seq, {", ".join(c for c in _COLUMNS if c != "recorded")}, CAST(sources AS JSON) AS sources,
-       recorded, eff_lo AS effective_from, eff_hi AS effective_to
+       recorded AT TIME ZONE 'UTC' AS recorded, eff_lo AS effective_from, eff_hi AS effective_to
 FROM event_log
 """
 # Upgrades from each older schema version to the next: {from_version: [statements]}.
@@ -69,20 +71,28 @@ class AppendResult(tuple):
         return self[1]
 
 
+# A store never loads extensions: opening a foreign file must not reach for the network.
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
     except duckdb.IOException as e:
         text = str(e)
         if "lock" in text.lower():
             raise StoreBusy(f"store is busy: another process is using {path}; try again when it has finished") from None
-        if "not a valid DuckDB database" in text or "database file" in text.lower() or "header" in text.lower():
+        if ("not a valid DuckDB database" in text or "database file" in text.lower() or "header" in text.lower()
+                or "extension" in text.lower()):
             raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
-        if "Permission denied" in text or "read-only" in text.lower():
+        if "Permission denied" in text or "read-only" in text.lower() or "Operation not permitted" in text:
             raise StoreError(f"{path}: permission denied (cannot open the store for {'reading' if read_only else 'writing'})") from None
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
     except duckdb.Error as e:
-        raise StoreError(f"{path}: cannot open the store ({str(e).splitlines()[0]})") from None
+        text = str(e)
+        if "extension" in text.lower():
+            raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
+        raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
 
 
 def _row(event: Event, seq: int, recorded: str) -> dict:
@@ -93,6 +103,7 @@ def _row(event: Event, seq: int, recorded: str) -> dict:
     row["seq"] = seq
     row["sources"] = json.dumps(rec["sources"], ensure_ascii=False)
     row["recorded_text"] = rec["recorded"]
+    row["recorded_utc"] = parse_instant(rec["recorded"]).isoformat()
     row["when_text"] = event.when.text if event.when else None
     row["eff_lo"] = event.when.lo.isoformat() if event.when else None
     row["eff_hi"] = event.when.hi.isoformat() if event.when else None
@@ -171,7 +182,7 @@ class Store:
     @classmethod
     def memory(cls, events: Sequence[Event] = ()) -> "Store":
         """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config=CONFIG)
         con.execute(_SCHEMA)
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute(_EVENTS_VIEW)
@@ -187,8 +198,13 @@ class Store:
             row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException:
             raise StoreError(f"{self.path} is a DuckDB database but not a timeline store (no schema version)") from None
-        if row is None or not str(row[0]).isdigit():
-            raise StoreError(f"{self.path} is not a timeline store (bad schema version {row and row[0]!r})")
+        if row is None:
+            raise StoreError(f"{self.path} is not a timeline store (no schema version)")
+        if not str(row[0]).isdigit():
+            raise StoreError(f"{self.path} is not a timeline store (bad schema version {str(row[0])[:40]!r})")
+        if int(row[0]) < 1:
+            raise StoreError(f"{self.path} has schema version {str(row[0])[:40]}, which no version of this "
+                             "program wrote: it is not a timeline store")
         return int(row[0])
 
     def _upgrade(self, version: int) -> None:
@@ -241,15 +257,16 @@ class Store:
                     f.write(json.dumps(_row(e, start + i, recorded), ensure_ascii=False) + "\n")
             cols = ["seq"] + [c for c in _COLUMNS if c not in ("recorded",)] + [
                 "sources", "recorded", "recorded_text", "when_text", "eff_lo", "eff_hi", "record"]
-            types = {c: "VARCHAR" for c in cols}
-            types.update(seq="BIGINT", eff_lo="DATE", eff_hi="DATE", recorded="VARCHAR")
+            types = {c: "VARCHAR" for c in cols if c != "recorded"}
+            types.update(seq="BIGINT", eff_lo="DATE", eff_hi="DATE", recorded_utc="VARCHAR")
             spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
             select = ", ".join(
-                "CAST(recorded_text AS TIMESTAMPTZ)" if c == "recorded" else c for c in cols
+                "CAST(recorded_utc AS TIMESTAMPTZ)" if c == "recorded" else c for c in cols
             )
             self.con.execute(
                 f"INSERT INTO event_log ({', '.join(cols)}) SELECT {select} "
-                f"FROM read_json(?, format='newline_delimited', columns={spec})",
+                f"FROM read_json(?, format='newline_delimited', columns={spec}, "
+                f"maximum_object_size={_MAX_LINE})",
                 [str(path)],
             )
 
@@ -294,17 +311,31 @@ class Store:
         _, problems = validate_events(existing + stamped)
         if problems:
             raise ValidationFailed(problems)
-        self.con.execute("BEGIN TRANSACTION")
+        self._write(lambda: self._insert(fresh, recorded))
+        return AppendResult((len(fresh), unchanged))
+
+    def _write(self, step) -> None:
+        """Run ``step`` and recompile the spells in one transaction: all of it, or nothing."""
         try:
-            self._insert(fresh, recorded)
+            self.con.execute("BEGIN TRANSACTION")
+            step()
             compile_spells(self.con)
             for sql in VIEWS_SQL():
                 self.con.execute(sql)
             self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
+        except duckdb.Error as e:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the transaction never began or is already gone: nothing was written
+            raise StoreError(f"{self.path}: cannot write to the store, nothing was changed "
+                             f"({str(e).splitlines()[0]})") from None
+        except BaseException:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
             raise
-        return AppendResult((len(fresh), unchanged))
 
     def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:
         if not ids:

@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from events.dates import parse_date, parse_instant
-from events.errors import BadDate, BadEvent, Problem, TimelineError
+from events.errors import BadDate, BadEvent, Problem, TimelineError, shorten
 from events.model import (
     BodyEvent, Event, OfficeEvent, Origin, ParticipationEvent, Retraction, Source, SubjectEvent,
 )
@@ -53,6 +53,29 @@ _SUBJECT = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_TYPES = {dict: "an object", list: "an array", str: "text", int: "a number", float: "a number",
+               bool: "true or false", type(None): "null"}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A user's value for an error message: JSON, cut to ``limit`` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
+def _r(value: Any) -> str:
+    """``repr`` of a user's value for an error message, long text cut short."""
+    return repr(shorten(value)) if isinstance(value, str) else _short(value)
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
 def _family(kind: str) -> str:
     if kind in LIFECYCLE_KINDS:
         return "lifecycle"
@@ -68,7 +91,7 @@ def _family(kind: str) -> str:
 def _upcast(rec: dict[str, Any]) -> dict[str, Any]:
     v = rec.get("v", VERSION)
     if v != VERSION:
-        raise BadEvent(f"interchange version {v!r} is not supported (this program reads version {VERSION})")
+        raise BadEvent(f"interchange version {_r(v)} is not supported (this program reads version {VERSION})")
     return rec
 
 
@@ -76,10 +99,12 @@ def _text(rec: dict, key: str, required: bool = False) -> str | None:
     value = rec.get(key)
     if value is None:
         if required:
-            raise BadEvent(f"missing required field {key!r}")
+            raise BadEvent(f"missing required field {_r(key)}")
         return None
     if not isinstance(value, str) or not value.strip():
-        raise BadEvent(f"field {key!r} must be non-empty text, found {json.dumps(value)}")
+        raise BadEvent(f"field {_r(key)} must be non-empty text, found {_short(value)}")
+    if _SURROGATE.search(value):
+        raise BadEvent(f"field {_r(key)} holds an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text")
     return value
 
 
@@ -94,13 +119,16 @@ def _sources(value: Any) -> tuple[Source, ...]:
             raise BadEvent(f"source {i} must be an object with title and ref")
         extra = set(s) - _SOURCE_FIELDS
         if extra:
-            raise BadEvent(f"source {i} has unknown field {sorted(extra)[0]!r} (expected title, ref, quote, url, page)")
+            raise BadEvent(f"source {i} has unknown field {_r(sorted(extra)[0])} (expected title, ref, quote, url, page)")
         for key in ("title", "ref"):
             if not isinstance(s.get(key), str) or not s[key].strip():
-                raise BadEvent(f"source {i} needs a non-empty {key!r}")
+                raise BadEvent(f"source {i} needs a non-empty {_r(key)}")
         for key in ("quote", "url"):
             if s.get(key) is not None and not isinstance(s[key], str):
-                raise BadEvent(f"source {i}: {key!r} must be text")
+                raise BadEvent(f"source {i}: {_r(key)} must be text")
+        for key in ("title", "ref", "quote", "url", "page"):
+            if isinstance(s.get(key), str) and _SURROGATE.search(s[key]):
+                raise BadEvent(f"source {i}: {_r(key)} holds an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text")
         page = s.get("page")
         if page is not None and (isinstance(page, bool) or not isinstance(page, (str, int))):
             raise BadEvent(f"source {i}: 'page' must be text or a number")
@@ -111,14 +139,14 @@ def _sources(value: Any) -> tuple[Source, ...]:
 def _party_code(rec: dict, key: str, required: bool) -> str | None:
     code = _text(rec, key, required)
     if code is not None and not is_party_code(code):
-        raise BadEvent(f"{key} {code!r} is not an ISO 3166 alpha-3 code (e.g. UZB, KGZ; SUN for the USSR)")
+        raise BadEvent(f"{key} {_r(code)} is not an ISO 3166 alpha-3 code (e.g. UZB, KGZ; SUN for the USSR)")
     return code
 
 
 def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     """Build an event from one interchange record, checking every field."""
     if not isinstance(rec, dict):
-        raise BadEvent(f"expected a JSON object, found {type(rec).__name__}")
+        raise BadEvent(f"expected a JSON object, found {_json_type(rec)}")
     rec = _upcast(rec)
     kind = rec.get("kind")
     if kind is None:
@@ -126,28 +154,28 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     if kind not in KINDS:
         import difflib
 
-        close = difflib.get_close_matches(str(kind), KINDS, n=1)
+        close = difflib.get_close_matches(str(kind), KINDS, n=1) if len(str(kind)) <= 40 else []
         hint = f" — did you mean {close[0]!r}?" if close else ""
-        raise BadEvent(f"unknown kind {kind!r}{hint}")
+        raise BadEvent(f"unknown kind {_r(kind)}{hint}")
     family = _family(kind)
     unknown = set(rec) - _COMMON - _BY_FAMILY[family]
     if unknown:
         key = sorted(unknown, key=str)[0]
         known = any(key in fields for fields in _BY_FAMILY.values())
         if known:
-            raise BadEvent(f"field {key!r} does not apply to kind {kind!r}")
+            raise BadEvent(f"field {_r(key)} does not apply to kind {_r(kind)}")
         import difflib
 
         allowed = sorted(_COMMON | _BY_FAMILY[family])
-        close = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f" — did you mean {close[0]!r}?" if close else f" (fields of kind {kind!r}: {', '.join(allowed)})"
-        raise BadEvent(f"field {key!r} is not an event field{hint}")
+        close = difflib.get_close_matches(str(key), allowed, n=1) if len(str(key)) <= 40 else []
+        hint = f" — did you mean {close[0]!r}?" if close else f" (fields of kind {_r(kind)}: {', '.join(allowed)})"
+        raise BadEvent(f"field {_r(key)} is not an event field{hint}")
     eid = _text(rec, "id", True)
     if not _ID.match(eid):
-        raise BadEvent(f"id {eid!r} must be a slug: letters, digits and . _ : ~ + - (no spaces)")
+        raise BadEvent(f"id {_r(eid)} must be a slug: letters, digits and . _ : ~ + - (no spaces)")
     subject = _text(rec, "subject", True)
     if not _SUBJECT.match(subject):
-        raise BadEvent(f"subject {subject!r} must be an upper-case id such as CSTO or OP-CAT")
+        raise BadEvent(f"subject {_r(subject)} must be an upper-case id such as CSTO or OP-CAT")
     try:
         text = _text(rec, "date", kind != "retracted")
         date = parse_date(text) if text is not None else None
@@ -166,22 +194,22 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
         name = _text(rec, "name", kind in ("founded", "renamed"))
         subject_kind = _text(rec, "subject_kind", kind == "founded")
         if subject_kind is not None and subject_kind not in SUBJECT_KINDS:
-            raise BadEvent(f"subject_kind {subject_kind!r} must be organization or treaty")
+            raise BadEvent(f"subject_kind {_r(subject_kind)} must be organization or treaty")
         predecessor = _text(rec, "predecessor")
         if predecessor is not None and not _SUBJECT.match(predecessor):
-            raise BadEvent(f"predecessor {predecessor!r} must be an upper-case subject id")
+            raise BadEvent(f"predecessor {_r(predecessor)} must be an upper-case subject id")
         return SubjectEvent(name=name, subject_kind=subject_kind, predecessor=predecessor, **common)
     if family == "participation":
         status = _text(rec, "status", kind == "granted")
         if kind == "granted" and status not in GRANTABLE:
-            raise BadEvent(f"status {status!r} cannot be granted (expected one of {', '.join(GRANTABLE)})")
+            raise BadEvent(f"status {_r(status)} cannot be granted (expected one of {', '.join(GRANTABLE)})")
         if kind != "granted" and status is not None:
-            raise BadEvent(f"field 'status' applies only to kind 'granted', not {kind!r}")
+            raise BadEvent(f"field 'status' applies only to kind 'granted', not {_r(kind)}")
         return ParticipationEvent(party=_party_code(rec, "party", True), status=status, **common)
     if family == "office":
         office = _text(rec, "office", True)
         if not _SLUG.match(office):
-            raise BadEvent(f"office {office!r} must be a lower-case slug such as secretary-general")
+            raise BadEvent(f"office {_r(office)} must be a lower-case slug such as secretary-general")
         return OfficeEvent(
             office=office, holder=_text(rec, "holder", kind == "appointed"),
             nationality=_party_code(rec, "nationality", False), **common,
@@ -189,7 +217,7 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     if family == "body":
         body = _text(rec, "body", True)
         if not _SLUG.match(body):
-            raise BadEvent(f"body {body!r} must be a lower-case slug such as parliamentary-assembly")
+            raise BadEvent(f"body {_r(body)} must be a lower-case slug such as parliamentary-assembly")
         return BodyEvent(body=body, name=_text(rec, "name"), **common)
     return Retraction(retracts=_text(rec, "retracts", True), **common)
 
@@ -247,7 +275,8 @@ def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iter
         try:
             yield event_from_record(rec, Origin(file, number))
         except TimelineError as e:
-            eid = rec.get("id") if isinstance(rec, dict) and isinstance(rec.get("id"), str) else None
+            eid = rec.get("id") if isinstance(rec, dict) else None
+            eid = eid if isinstance(eid, str) and _ID.match(eid) else None  # an invalid id is the problem itself
             problems.append(Problem(file, number, str(e), eid))
 
 

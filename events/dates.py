@@ -166,24 +166,23 @@ def _side(whole: str, part: str, which: str) -> When:
 
 
 def parse_instant(text: str) -> datetime:
-    """Parse a transaction time (ISO date or date-time) as an aware UTC datetime.
+    """Parse a transaction time (ISO 8601 date or date-time) as an aware UTC datetime.
 
-    A bare date means the end of that day, so ``--as-known 2020-01-01`` includes
-    everything recorded on that day.
+    A bare date, month or year means the end of it, so ``--as-known 2020-01-01`` includes
+    everything recorded on that day and ``--as-known 2020`` everything recorded in 2020.
     """
     s = str(text).strip()
+    expected = f"bad date-time {s[:80]!r}: expected ISO 8601 such as 2024-05-01 or 2024-05-01T12:00:00Z"
+    m = _ISO.match(s)
     try:
-        if _ISO.match(s) and len(s) == 10:
-            d = _iso(s, _ISO.match(s)).lo
+        if m:
+            d = _iso(s, m).hi
             return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=timezone.utc)
-        dt = datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
-    except (BadDate, ValueError):
-        try:
-            import pendulum
-
-            dt = pendulum.parse(s)
-        except Exception:
-            raise BadDate(f"bad date-time {s!r}: expected ISO 8601 such as 2024-05-01 or 2024-05-01T12:00:00Z") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s)
+        if not isinstance(dt, datetime) or "T" not in s.upper() and " " not in s:
+            raise ValueError(s)
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=timezone.utc)
+        return dt.astimezone(timezone.utc)
+    except (BadDate, ValueError, OverflowError):
+        raise BadDate(expected) from None

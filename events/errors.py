@@ -20,7 +20,13 @@ __all__ = [
     "StoreError",
     "StoreBusy",
     "Problem",
+    "shorten",
 ]
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A user's text for an error message: at most ``limit`` characters and how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 class TimelineError(Exception):
@@ -66,8 +72,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        who = f"event {self.event_id}: " if self.event_id else ""
-        return f"{where}: {who}{self.message}"
+        who = f"event {shorten(self.event_id)}: " if self.event_id else ""
+        message = self.message if len(self.message) <= 500 else self.message[:500] + "…"
+        return f"{where}: {who}{message}"
 
 
 class ValidationFailed(TimelineError, ValueError):

@@ -63,13 +63,18 @@ def read_file(path: Path, problems: list[Problem], label: str | None = None) -> 
     if not any(line.strip() for line in lines):
         problems.append(Problem(label, 0, "empty file: no events in it"))
         return []
+    before = len(problems)
     if suffix == ".tl":
-        return list(read_catalog(lines, label, problems))
-    if suffix == ".csv":
+        events = list(read_catalog(lines, label, problems))
+    elif suffix == ".csv":
         from events.csvio import read_csv
 
-        return list(read_csv(lines, label, problems))
-    return list(read_jsonl(lines, label, problems))
+        events = list(read_csv(lines, label, problems))
+    else:
+        events = list(read_jsonl(lines, label, problems))
+    if not events and len(problems) == before:
+        problems.append(Problem(label, 0, "no events in it"))
+    return events
 
 
 def _expand(path: Path) -> list[Path]:

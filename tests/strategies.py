@@ -199,3 +199,55 @@ def any_event_records(draw):
             lambda d: d.replace(microsecond=0).isoformat() + "Z"),
     })))
     return rec
+
+
+# -- added for the bad-input fuzzing (tests/badinput) ----------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+"""Any JSON value (NaN and infinities included, as Python's json reads them)."""
+
+edtf_like_text = st.text(alphabet="0123456789-/?~%X.:^ ESTZ+", max_size=24)
+"""Text made of the characters EDTF and ISO 8601 are written with: near misses of real dates."""
+
+
+@st.composite
+def mangled_records(draw):
+    """A valid record (``any_event_records``) with up to three faults: a field removed, a field's
+    value replaced by any JSON value, an unknown field added, or ``sources`` replaced."""
+    rec = draw(any_event_records())
+    for _ in range(draw(st.integers(0, 3))):
+        fault = draw(st.sampled_from(("remove", "replace", "add", "sources")))
+        keys = sorted(rec)
+        if fault == "remove" and keys:
+            rec.pop(draw(st.sampled_from(keys)))
+        elif fault == "replace" and keys:
+            rec[draw(st.sampled_from(keys))] = draw(json_values)
+        elif fault == "add":
+            rec[draw(st.text(max_size=8))] = draw(json_values)
+        else:
+            rec["sources"] = draw(json_values)
+    return rec
+
+
+@st.composite
+def mutated_lines(draw, lines: list[str]):
+    """``lines`` with up to three edits: a line cut short, a few characters put in, a line dropped."""
+    lines = list(lines)
+    for _ in range(draw(st.integers(1, 3))):
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        j = draw(st.integers(0, len(lines[i])))
+        edit = draw(st.sampled_from(("cut", "insert", "drop")))
+        if edit == "cut":
+            lines[i] = lines[i][:j]
+        elif edit == "insert":
+            extra = draw(st.sampled_from(['"', ",", ":", "#", "\t", "  ", "\\", "[", "{", '""']) | st.text(max_size=3))
+            lines[i] = lines[i][:j] + extra + lines[i][j:]
+        else:
+            del lines[i]
+    return lines

@@ -181,7 +181,7 @@ def test_an_unsupported_interchange_version_is_refused():
 
 
 def test_a_record_that_is_not_an_object_is_refused():
-    with pytest.raises(BadEvent, match="expected a JSON object, found list"):
+    with pytest.raises(BadEvent, match="expected a JSON object, found an array"):
         event_from_record([1, 2])
 
 
