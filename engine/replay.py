@@ -202,6 +202,10 @@ def replay(events: Iterable[Event]) -> Replayed:
         if e is not f and e.when.hi < f.when.lo:
             problems.append(problem_for(e, f"dated {e.when.text}, before {e.subject} was founded ({f.when.text})"))
             continue
+        gone = later[e.subject].get("dissolved")
+        if gone is not None and e.when.lo > gone.when.hi:
+            problems.append(problem_for(e, f"dated {e.when.text}, after {e.subject} was dissolved ({gone.when.text})"))
+            continue
         if isinstance(e, SubjectEvent):
             if e.kind == "renamed":
                 later[e.subject]["renamed"].append(e)
@@ -211,6 +215,10 @@ def replay(events: Iterable[Event]) -> Replayed:
                     problems.append(problem_for(e, f"{e.subject} already {e.kind} ({later[e.subject][key].id})"))
                 else:
                     later[e.subject][key] = e
+                    if e.kind == "dissolved":  # every standing, office and body ends with the subject
+                        for k in [k for k, v in values.items() if k[1] == e.subject and v is not None]:
+                            values[k] = None
+                            changes[k].append((e.when.lo.toordinal(), e.when.hi.toordinal(), None, e))
             continue
         try:
             if isinstance(e, ParticipationEvent):

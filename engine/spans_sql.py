@@ -74,9 +74,16 @@ def _spells_sql(live: str) -> str:
         FROM {live} e JOIN kinds k ON k.sid = e.subject
         WHERE e.kind IN ({_PARTICIPATION}, 'appointed', 'left-office', 'established', 'abolished')
     ),
+    ends AS (  -- a dissolution ends every standing, office and body of its subject
+        SELECT s.* REPLACE (d.id AS id, d.kind AS kind, d.when_text AS when_text, d.eff_lo AS eff_lo,
+                            d.eff_hi AS eff_hi, d.seq AS seq, NULL AS raw_value, NULL AS value2,
+                            {KIND_ORDER['dissolved']} AS rank)
+        FROM (SELECT DISTINCT ON (family, subject, thing) * FROM steps) s
+        JOIN {live} d ON d.kind = 'dissolved' AND d.subject = s.subject
+    ),
     ordered AS (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY family, subject, thing ORDER BY eff_lo, rank, seq) AS pos
-        FROM steps
+        FROM (SELECT * FROM steps UNION ALL SELECT * FROM ends)
     ),
     filled AS (
         SELECT *,

@@ -25,6 +25,7 @@ OPEN_END = date(9999, 12, 31)
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SEASON = re.compile(r"^(\d{4})-(2[1-4])$")
+_ONE_OF = re.compile(r"^\[(\d{4}(?:-\d{2}){0,2})\.\.(\d{4}(?:-\d{2}){0,2})\]$")  # one of: [1951..1955]
 _QUALIFIERS = "?~%"
 _EXAMPLES = "expected EDTF such as 1992-05-15, 2012-06, 1993, 2006-22 (summer), 2012? or 2007~"
 _RANGE = "years 0001-9999"
@@ -136,6 +137,12 @@ def parse_date(text: str) -> When:
     m = _ISO.match(s)
     if m:
         return _iso(s, m)
+    m = _ONE_OF.match(s)
+    if m:
+        first, last = parse_date(m.group(1)), parse_date(m.group(2))
+        if first.lo > last.hi:
+            raise BadDate(f"bad date {s!r}: the set runs backwards ({m.group(1)} is after {m.group(2)})")
+        return When(s, first.lo, last.hi)
     if "/" in s:
         raise BadDate(f"bad date {s!r}: an interval is not a date; write its two ends as two events")
     return _edtf(s)

@@ -11,8 +11,6 @@ from tests.strategies import to_events
 SOURCE = [{"title": "Example written for a test", "ref": "test:example"}]
 
 
-@pytest.mark.xfail(strict=True, reason="engine/timeline.py: a dissolved subject still lists its members after its "
-                                       "dissolution (exists=False and a note, but the rows stay); 200 COW IGOs dissolve")
 def test_a_dissolved_organization_has_no_members_afterwards():
     recs = [{"id": "org-founded", "date": "1990", "subject": "ORG", "kind": "founded", "name": "Organization",
              "subject_kind": "organization", "sources": SOURCE},
