@@ -37,10 +37,10 @@ def init_cmd(store: StoreOpt = None):
     typer.echo(f"{'created' if created else 'already a store'}: {path} ({n} events)")
 
 
-class ImportFormat(str, Enum):
-    auto = "auto"
+class Source(str, Enum):
     events = "events"
-    parquet = "parquet"
+    cow_igo = "cow-igo"
+    un_treaty_status = "un-treaty-status"
 
 
 def _progress():
@@ -69,24 +69,49 @@ def read_import(files: list[Path]) -> list:
     return events
 
 
+def read_data_set(source: Source, files: list[Path], states: Path | None) -> tuple[list, dict, dict]:
+    """(events, side records, party names) of a public data set."""
+    if source is Source.cow_igo:
+        from events.importers import import_cow_igo_year
+
+        if len(files) != 1:
+            raise TimelineError("--from cow-igo reads one file: igo_year_format3.csv.gz")
+        done = import_cow_igo_year(files[0], states_path=states)
+        return list(done.events), {"cow-igo": done.panel.to_tables()}, dict(done.parties)
+    from events.importers.un_status import read_un_status, read_un_status_folder
+
+    events = []
+    for f in files:
+        for one in (read_un_status_folder(f) if f.is_dir() else [read_un_status(f)]):
+            events.extend(one.events)
+    return events, {}, {}
+
+
 @command("import")
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Event files: JSON lines, CSV, catalog .tl, or a Parquet export.")],
+    files: Annotated[list[Path], typer.Argument(help="Event files (JSON lines, CSV, .tl, a Parquet export) or a data set's files.")],
+    source: Annotated[Source, typer.Option("--from", help="events (default), cow-igo (COW IGO-year panel) or un-treaty-status (hr_status_*.csv files or their folder).")] = Source.events,
+    states: Annotated[Optional[Path], typer.Option("--states", help="For cow-igo: COW's states2016.csv.gz (default: beside the file).")] = None,
     store: StoreOpt = None,
 ):
     """Add the events of FILES to a store, atomically: all of them, or none if any line is bad.
 
-    Importing the same events again adds nothing. Example: timeline import events.jsonl --store my.duckdb
+    Importing the same events again adds nothing. Example: timeline import events.jsonl --store my.duckdb;
+    timeline import igo_year_format3.csv.gz --from cow-igo --store cow.duckdb
     """
     from engine.store import Store
 
     path = _need_store(store)
     with _progress() as bar:
         task = bar.add_task("reading", total=3)
-        events = read_import(files)
+        side, names = {}, {}
+        if source is Source.events:
+            events = read_import(files)
+        else:
+            events, side, names = read_data_set(source, files, states)
         bar.update(task, advance=1, description="validating and writing")
         with Store.open(path) as st:
-            result = st.append(events)
+            result = st.append(events, side=side, party_names=names)
             total = st.count()
         bar.update(task, completed=3)
     typer.echo(f"imported {result.added} new event(s), {result.unchanged} already stored; the store holds {total}")
@@ -154,6 +179,7 @@ class ExportFormat(str, Enum):
     csv = "csv"
     parquet = "parquet"
     catalog = "catalog"
+    cow_igo_year = "cow-igo-year"
 
 
 @command("export")
@@ -169,6 +195,18 @@ def export_cmd(
     from engine.exports import export_events
 
     tl = load_timeline(events, store, as_known)
+    if to is ExportFormat.cow_igo_year:
+        from events.importers import CowPanel
+        from events.importers.cow_export import write_cow_igo_year
+
+        side = tl.store.side_records("cow-igo") if getattr(tl, "store", None) is not None else {}
+        if not side:
+            raise TimelineError("--to cow-igo-year needs a store that holds an import made with --from cow-igo")
+        if out is None:
+            raise TimelineError("--to cow-igo-year needs --out FILE (.csv or .csv.gz)")
+        n = write_cow_igo_year(tl, CowPanel.from_tables(side), out)
+        typer.echo(f"exported {n} IGO-year row(s) to {out}", err=True)
+        return
     n = export_events(tl.log(), to.value, out)
     if out is not None:
         typer.echo(f"exported {n} event(s) to {out}", err=True)
@@ -260,3 +298,39 @@ def tenures_cmd(
 
     tl = load_timeline(events, store, as_known)
     emit(tenures(tl, subject, office), fmt.value)
+
+
+@command("compare")
+def compare_cmd(
+    subject: Annotated[str, typer.Argument(help="Subject id, alias or name (looked up on each side).")],
+    against: Annotated[str, typer.Option("--against", help="The other record: a store path, or 'catalog' for the bundled catalog.")],
+    within: Annotated[Optional[str], typer.Option("--within", help="Only these days, e.g. 1992/2014 (a data set's years).")] = None,
+    fmt: FormatOpt = Format.table, events: EventsOpt = None, store: StoreOpt = None, as_known: AsKnownOpt = None,
+):
+    """Every party and period where two records disagree on SUBJECT, with both sides' events and sources.
+
+    The first record is --store (or --events, or the bundled catalog). Example:
+    timeline compare CSTO --against cow.duckdb --within 1992/2014
+    """
+    from cli.render import emit
+    from engine.compare import compare_standings
+    from engine.timeline import Timeline
+
+    first = load_timeline(events, store, as_known)
+    if against == "catalog":
+        second = Timeline.load(as_known=as_known)
+    else:
+        second = load_timeline(None, Path(against), as_known)
+    result = compare_standings(first, second, subject, within=within)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    payload = result.to_json()
+    rows = payload["disagreements"]
+    if fmt != Format.json:
+        def cite(evs):
+            return "; ".join(f"{e['id']} ({', '.join(s['ref'] for s in e['sources'])})" for e in evs)
+
+        rows = [{**{k: v for k, v in r.items() if not k.endswith("_events")},
+                 "a": "/".join(r["a"]), "b": "/".join(r["b"]),
+                 "a_events": cite(r["a_events"]), "b_events": cite(r["b_events"])} for r in rows]
+    emit(payload, fmt.value, tables={f"{subject}: where the two records disagree": rows})

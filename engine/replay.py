@@ -215,10 +215,6 @@ def replay(events: Iterable[Event]) -> Replayed:
                     problems.append(problem_for(e, f"{e.subject} already {e.kind} ({later[e.subject][key].id})"))
                 else:
                     later[e.subject][key] = e
-                    if e.kind == "dissolved":  # every standing, office and body ends with the subject
-                        for k in [k for k, v in values.items() if k[1] == e.subject and v is not None]:
-                            values[k] = None
-                            changes[k].append((e.when.lo.toordinal(), e.when.hi.toordinal(), None, e))
             continue
         try:
             if isinstance(e, ParticipationEvent):
@@ -253,7 +249,11 @@ def replay(events: Iterable[Event]) -> Replayed:
             problems.append(problem_for(s.founded, f"predecessor {s.predecessor} is not a declared subject"))
     tracks: dict[str, dict[str, dict[str, Track]]] = {"party": {}, "office": {}, "body": {}}
     for (family, subject, thing), transitions in changes.items():
-        tracks[family].setdefault(subject, {})[thing] = Track.from_transitions(transitions)
+        track = Track.from_transitions(transitions)
+        gone = later[subject].get("dissolved")
+        if gone is not None:  # every standing, office and body ends with its subject
+            track = track.ended_by(gone.when.lo.toordinal(), gone.when.hi.toordinal(), gone.when.text, gone.id)
+        tracks[family].setdefault(subject, {})[thing] = track
     return Replayed(
         subjects=subjects, parties=tracks["party"], offices=tracks["office"], bodies=tracks["body"],
         events=tuple(ordered), problems=tuple(problems),

@@ -74,16 +74,9 @@ def _spells_sql(live: str) -> str:
         FROM {live} e JOIN kinds k ON k.sid = e.subject
         WHERE e.kind IN ({_PARTICIPATION}, 'appointed', 'left-office', 'established', 'abolished')
     ),
-    ends AS (  -- a dissolution ends every standing, office and body of its subject
-        SELECT s.* REPLACE (d.id AS id, d.kind AS kind, d.when_text AS when_text, d.eff_lo AS eff_lo,
-                            d.eff_hi AS eff_hi, d.seq AS seq, NULL AS raw_value, NULL AS value2,
-                            {KIND_ORDER['dissolved']} AS rank)
-        FROM (SELECT DISTINCT ON (family, subject, thing) * FROM steps) s
-        JOIN {live} d ON d.kind = 'dissolved' AND d.subject = s.subject
-    ),
     ordered AS (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY family, subject, thing ORDER BY eff_lo, rank, seq) AS pos
-        FROM (SELECT * FROM steps UNION ALL SELECT * FROM ends)
+        FROM steps
     ),
     filled AS (
         SELECT *,
@@ -104,10 +97,22 @@ def _spells_sql(live: str) -> str:
         FROM filled
         WINDOW w AS (PARTITION BY family, subject, thing ORDER BY pos)
     )
-    SELECT family, subject, thing, value, value2, since, until, event_id, next_event_id,
-           possible_from, certain_from, certain_to, possible_to, pos
-    FROM spelled WHERE value IS NOT NULL
-    ORDER BY family, subject, thing, pos
+    -- a dissolution ends every standing, office and body of its subject, on some day of its window
+    SELECT s.family, s.subject, s.thing, s.value, s.value2, s.since,
+           CASE WHEN d.id IS NOT NULL AND COALESCE(s.possible_to, DATE '9999-12-31') > d.eff_hi
+                THEN d.when_text ELSE s.until END AS until,
+           s.event_id,
+           CASE WHEN d.id IS NOT NULL AND COALESCE(s.possible_to, DATE '9999-12-31') > d.eff_hi
+                THEN d.id ELSE s.next_event_id END AS next_event_id,
+           s.possible_from, s.certain_from,
+           CASE WHEN d.id IS NOT NULL AND COALESCE(s.certain_to, DATE '9999-12-31') > d.eff_lo
+                THEN d.eff_lo ELSE s.certain_to END AS certain_to,
+           CASE WHEN d.id IS NOT NULL AND COALESCE(s.possible_to, DATE '9999-12-31') > d.eff_hi
+                THEN d.eff_hi ELSE s.possible_to END AS possible_to,
+           s.pos
+    FROM spelled s LEFT JOIN (SELECT * FROM {live} WHERE kind = 'dissolved') d ON d.subject = s.subject
+    WHERE s.value IS NOT NULL
+    ORDER BY s.family, s.subject, s.thing, s.pos
     """
 
 

@@ -28,7 +28,7 @@ from events.model import Event, Origin
 
 __all__ = ["Store", "SCHEMA_VERSION", "AppendResult"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _COLUMNS = [c for c in FIELD_ORDER if c not in ("sources",)]
 _MAX_LINE = 2**31 - 1  # read_json's largest object: an event is as long as its note and sources
@@ -49,6 +49,12 @@ CREATE TABLE event_log (
 CREATE UNIQUE INDEX event_log_id ON event_log (id);
 CREATE TABLE party_names (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
 """
+# Side records: what an imported data set holds besides membership facts (the COW panel's
+# missing cells, column order, row metadata), kept so that an export can give it back whole.
+_SIDE = """
+CREATE TABLE side_records (dataset VARCHAR NOT NULL, part VARCHAR NOT NULL, pos BIGINT NOT NULL,
+                           record VARCHAR NOT NULL);
+"""
 _EVENTS_VIEW = f"""
 CREATE OR REPLACE VIEW events AS
 SELECT seq, {", ".join(c for c in _COLUMNS if c != "recorded")}, CAST(sources AS JSON) AS sources,
@@ -56,7 +62,7 @@ SELECT seq, {", ".join(c for c in _COLUMNS if c != "recorded")}, CAST(sources AS
 FROM event_log
 """
 # Upgrades from each older schema version to the next: {from_version: [statements]}.
-_UPGRADES: dict[int, list[str]] = {}
+_UPGRADES: dict[int, list[str]] = {1: [_SIDE]}
 
 
 class AppendResult(tuple):
@@ -138,7 +144,7 @@ class Store:
         con = _connect(path, read_only=False)
         try:
             con.execute("BEGIN")
-            con.execute(_SCHEMA)
+            con.execute(_SCHEMA + _SIDE)
             con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
                         [str(SCHEMA_VERSION), datetime.now(timezone.utc).isoformat()])
             con.execute(_EVENTS_VIEW)
@@ -183,7 +189,7 @@ class Store:
     def memory(cls, events: Sequence[Event] = ()) -> "Store":
         """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
         con = duckdb.connect(":memory:", config=CONFIG)
-        con.execute(_SCHEMA)
+        con.execute(_SCHEMA + _SIDE)
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute(_EVENTS_VIEW)
         store = cls(con, None, False)
@@ -270,8 +276,14 @@ class Store:
                 [str(path)],
             )
 
-    def append(self, events: Sequence[Event], *, now: datetime | None = None) -> AppendResult:
-        """Add events atomically: all of them or, on any problem, none (``ValidationFailed``)."""
+    def append(self, events: Sequence[Event], *, now: datetime | None = None,
+               side: dict[str, dict[str, list[dict]]] | None = None,
+               party_names: dict[str, str] | None = None) -> AppendResult:
+        """Add events atomically: all of them or, on any problem, none (``ValidationFailed``).
+
+        ``side`` replaces the side records of each data set it names, and ``party_names``
+        records names of user-assigned party codes, in the same transaction.
+        """
         from engine.timeline import validate_events
 
         if self.read_only:
@@ -304,15 +316,55 @@ class Store:
                 fresh.append(e)
         if problems:
             raise ValidationFailed(problems)
+        extras = lambda: (self._put_side(side or {}), self._put_names(party_names or {}))  # noqa: E731
         if not fresh:
+            if side or party_names:
+                self._write(extras)
             return AppendResult((0, unchanged))
         existing = self.events()
         stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
         _, problems = validate_events(existing + stamped)
         if problems:
             raise ValidationFailed(problems)
-        self._write(lambda: self._insert(fresh, recorded))
+        self._write(lambda: (self._insert(fresh, recorded), extras()))
         return AppendResult((len(fresh), unchanged))
+
+    def _rows_into(self, table: str, columns: dict[str, str], rows: Iterable[dict]) -> None:
+        """Insert many rows through a JSON-lines file: fast for DuckDB, and no per-row SQL."""
+        with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
+            path = Path(tmp) / "rows.jsonl"
+            with path.open("w", encoding="utf-8") as f:
+                for r in rows:
+                    f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in columns.items()) + "}"
+            self.con.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} "
+                f"FROM read_json(?, format='newline_delimited', columns={spec}, maximum_object_size={_MAX_LINE})",
+                [str(path)],
+            )
+
+    def _put_side(self, side: dict[str, dict[str, list[dict]]]) -> None:
+        for dataset, parts in side.items():
+            self.con.execute("DELETE FROM side_records WHERE dataset = ?", [dataset])
+            self._rows_into("side_records", {"dataset": "VARCHAR", "part": "VARCHAR", "pos": "BIGINT", "record": "VARCHAR"},
+                            ({"dataset": dataset, "part": part, "pos": i, "record": json.dumps(r, ensure_ascii=False)}
+                             for part, rows in parts.items() for i, r in enumerate(rows)))
+
+    def _put_names(self, names: dict[str, str]) -> None:
+        for code, name in names.items():
+            self.con.execute("INSERT OR REPLACE INTO party_names VALUES (?, ?)", [code, name])
+
+    def side_records(self, dataset: str) -> dict[str, list[dict]]:
+        """The side records of one imported data set, part by part, in their order."""
+        out: dict[str, list[dict]] = {}
+        for part, record in self.con.execute(
+            "SELECT part, record FROM side_records WHERE dataset = ? ORDER BY part, pos", [dataset]
+        ).fetchall():
+            out.setdefault(part, []).append(json.loads(record))
+        return out
+
+    def party_names(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT code, name FROM party_names").fetchall())
 
     def _write(self, step) -> None:
         """Run ``step`` and recompile the spells in one transaction: all of it, or nothing."""

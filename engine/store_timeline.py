@@ -43,6 +43,10 @@ class StoreTimeline(Timeline):
             compile_spells(store.con, as_known=as_known.isoformat(), target="known_spells", temp=True)
             self._spells = "known_spells"
         self._cache: dict[tuple[str, str], dict[str, Track]] = {}
+        from events.parties import register_party
+
+        for code, name in store.party_names().items():  # names of user-assigned codes (COW-only states)
+            register_party(code, name)
         self._subjects = _LazySubjects(self)
         self._lookup = self._subject_lookup()
 

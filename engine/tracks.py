@@ -85,6 +85,17 @@ class Track:
                 spells.append(Spell(value, event.when.text, None, event.id, None, lo, hi, FOREVER, FOREVER))
         return cls(spells)
 
+    def ended_by(self, lo: int, hi: int, text: str, event_id: str) -> "Track":
+        """The track cut at an end that happened on some day of [lo, hi] (a dissolution)."""
+        spells = []
+        for s in self.spells:
+            if s.possible_to > hi:
+                s = attrs.evolve(s, until=text, next_event_id=event_id, possible_to=hi)
+            if s.certain_to > lo:
+                s = attrs.evolve(s, certain_to=lo)
+            spells.append(s)
+        return Track(spells)
+
     def _candidates(self, start: int, end: int) -> Iterator[Spell]:
         """Spells possibly in force on some day of [start, end], latest first."""
         j = bisect_right(self._froms, end) - 1

@@ -318,7 +318,26 @@ class _IgoBuilder:
             self.used_codes.add(p)
             series = self._with_absences(p, obs[p], years, columns, last_day)
             events.extend(self._transitions(ioname, sid, p, series, sdate))
-        return events, rows, missing, imputed
+        return self._dissolution_checked(events), rows, missing, imputed
+
+    @staticmethod
+    def _dissolution_checked(events: list[Event]) -> list[Event]:
+        """COW sometimes codes memberships after an IGO's ``deaddate`` (ACCT: dead 2005, coded to
+        2014). A dissolution cannot precede events of its subject, so such an IGO gets no
+        ``dissolved`` event; its founding event says why (the panel keeps the deaddate itself)."""
+        gone = next((e for e in events if e.kind == "dissolved"), None)
+        if gone is None:
+            return events
+        later = [e for e in events if e.kind not in ("founded", "dissolved") and e.when.lo > gone.when.hi]
+        if not later:
+            return events
+        last = max(e.when.hi.year for e in later)
+        note = (f"COW gives deaddate {gone.date.text} but codes memberships until {last}; "
+                "no dissolution is recorded")
+        return [
+            attrs.evolve(e, note="; ".join(x for x in (e.note, note) if x)) if e.kind == "founded" else e
+            for e in events if e is not gone
+        ]
 
     # -- observations -----------------------------------------------------------------------
     def _successions(self, by_column, obs) -> None:

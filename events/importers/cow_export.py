@@ -27,15 +27,23 @@ class CowExportError(TimelineError, ValueError):
     """The events cannot be written as the COW panel (a subject missing, a standing COW has no code for)."""
 
 
-def standing_after(track, day: int):
+def standing_after(track, day: int, dissolution: str | None = None):
     """The standing on ``day`` once every transition that may have happened by then has: the
-    certain one outside uncertainty windows, the latest possible one inside them."""
+    certain one outside uncertainty windows, the latest possible one inside them. A spell that
+    only the subject's ``dissolution`` (an event id) ends is still held while the subject is."""
     if track is None:
         return None
     hits = track.on(day)
     if not hits:
         return None
     spell, certain = hits[0]
+    if dissolution is not None and not certain and spell.until is not None:
+        if spell.next_event_id == dissolution:
+            return spell.value
+        # The dissolution's window also cut the spell's certain end: the next event's own date says it.
+        from events.dates import parse_date
+
+        certain = spell.certain_from <= day < parse_date(spell.until).lo.toordinal()
     if certain or day < spell.certain_from:
         return spell.value
     return None  # inside the window of the transition that ends this spell, with no spell after it
@@ -69,6 +77,10 @@ def export_cow_igo_year(source, panel: CowPanel) -> Iterator[list[str]]:
                 f"subject {sid} (COW {first.ioname}) is not in the events: export the panel from the events it was imported with"
             )
         tracks = tl.party_tracks(sid)
+        gone = tl.subject(sid).dissolved
+        # A cell describes the IGO while it existed: in its death year, the last day it may have existed.
+        last_day = gone.when.hi.toordinal() - 1 if gone is not None else None
+        gone_id = gone.id if gone is not None else None
         cells: dict[str, list[str]] = {}
         years = [r.year for r in group]
         for c in panel.state_columns:
@@ -85,7 +97,9 @@ def export_cow_igo_year(source, panel: CowPanel) -> Iterator[list[str]]:
                     out.append(runs[r].value)
                     continue
                 day, party = system.observed_day(c, y)
-                standing = standing_after(tracks.get(party), day)
+                if last_day is not None:
+                    day = min(day, last_day)
+                standing = standing_after(tracks.get(party), day, gone_id)
                 code = CODE_OF_STANDING.get(standing)
                 if code is None:
                     raise CowExportError(

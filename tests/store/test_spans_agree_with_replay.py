@@ -93,3 +93,27 @@ def test_sql_spells_equal_python_spells_as_known(case):
     with Store.memory(events) as store:
         _assert_same_index(Timeline(events, as_known=as_known), StoreTimeline(store, as_known=as_known))
         _assert_same_index(Timeline(events), StoreTimeline(store))
+
+
+@st.composite
+def dissolved_logs(draw):
+    """A valid log whose organization is dissolved on a day or in a year, possibly amid its last events."""
+    records = draw(event_records())
+    last = max(date.fromisoformat(r["date"][:4] + "-01-01") if len(r["date"]) == 4 else
+               date.fromisoformat(r["date"] + "-01" if len(r["date"]) == 7 else r["date"])
+               for r in records if r["subject"] == "ORGA")
+    day = last + timedelta(days=draw(st.integers(0, 3000)))
+    text = draw(st.sampled_from([day.isoformat(), day.isoformat()[:4]]))
+    records.append({"id": "orga-dissolved", "date": text, "subject": "ORGA", "kind": "dissolved", "sources": SOURCE})
+    return records
+
+
+@given(dissolved_logs(), days)
+def test_a_dissolution_ends_the_same_spells_in_sql_and_in_python(records, day):
+    events = to_events(records)
+    with Store.memory(events) as store:
+        mem, sql = Timeline(events), StoreTimeline(store)
+        _assert_same_index(mem, sql)
+        assert mem.state("ORGA", day.isoformat()).to_json() == sql.state("ORGA", day.isoformat()).to_json()
+        gone = mem.subject("ORGA").dissolved.when.hi
+        assert mem.members("ORGA", (gone + timedelta(days=1)).isoformat(), standing="all").rows == ()

@@ -199,9 +199,25 @@ def test_a_newer_schema_is_refused_and_an_unknown_file_is_not_a_store(store, tmp
     con.close()
     result = run("members", "CSTO", "--on", "2005", "--store", store)
     assert result.exit_code == 1
-    assert "schema version 99, newer than this program's 1" in result.stderr
+    assert "schema version 99, newer than this program's 2" in result.stderr
     junk = tmp_path / "junk.duckdb"
     junk.write_text("this is not a database\n")
     result = run("members", "CSTO", "--on", "2005", "--store", junk)
     assert result.exit_code == 1
     assert "not a timeline store" in result.stderr
+
+
+def test_a_store_of_schema_version_1_is_upgraded_on_open_and_keeps_its_events(store, catalog_jsonl):
+    run("import", catalog_jsonl, "--store", store)
+    before = dump(store)
+    con = duckdb.connect(str(store))  # make it as version 1 wrote it: no side records
+    con.execute("DROP TABLE side_records")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    result = run("members", "CSTO", "--on", "2005", "--store", store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(store), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert con.execute("SELECT count(*) FROM side_records").fetchone() == (0,)
+    con.close()
+    assert dump(store) == before
