@@ -96,8 +96,9 @@ def import_cmd(
 ):
     """Add the events of FILES to a store, atomically: all of them, or none if any line is bad.
 
-    Importing the same events again adds nothing. Example: timeline import events.jsonl --store my.duckdb;
-    timeline import igo_year_format3.csv.gz --from cow-igo --store cow.duckdb
+    Importing the same events again adds nothing; data sets: --from cow-igo, --from un-treaty-status.
+
+    Example: timeline import events.jsonl --store my.duckdb
     """
     from engine.store import Store
 
@@ -309,8 +310,9 @@ def compare_cmd(
 ):
     """Every party and period where two records disagree on SUBJECT, with both sides' events and sources.
 
-    The first record is --store (or --events, or the bundled catalog). Example:
-    timeline compare CSTO --against cow.duckdb --within 1992/2014
+    The first record is --store (or --events, or the bundled catalog).
+
+    Example: timeline compare CSTO --store cow.duckdb --against catalog --within 1992/2014
     """
     from cli.render import emit
     from engine.compare import compare_standings
