@@ -7,8 +7,6 @@ Errors are one line on stderr and exit code 1; no traceback reaches a user.
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Callable, Optional

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -151,7 +150,7 @@ def add_cmd(
     """
     from engine.store import Store
     from events.codec import event_from_record
-    from events.errors import BadEvent, ValidationFailed
+    from events.errors import BadEvent
     from events.model import Origin
     from events.parties import resolve_party
 

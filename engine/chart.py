@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from engine.tracks import FOREVER, Spell
 from events.dates import parse_period

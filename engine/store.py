@@ -321,6 +321,8 @@ class Store:
             if side or party_names:
                 self._write(extras)
             return AppendResult((0, unchanged))
+        if self.count() + len(fresh) >= self.BULK_THRESHOLD and self._append_bulk(fresh, recorded, extras):
+            return AppendResult((len(fresh), unchanged))
         existing = self.events()
         stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
         _, problems = validate_events(existing + stamped)
@@ -328,6 +330,32 @@ class Store:
             raise ValidationFailed(problems)
         self._write(lambda: (self._insert(fresh, recorded), extras()))
         return AppendResult((len(fresh), unchanged))
+
+    # From this many events in the store after an import, the import is checked by the bulk
+    # path (engine.bulk: the whole log replayed as columns, inside the import's transaction);
+    # only a log it refuses or cannot read is validated again in Python, for the exact messages.
+    BULK_THRESHOLD = 50_000
+
+    def _append_bulk(self, fresh: list[Event], recorded: str, extras) -> bool:
+        """Insert, check the whole log in bulk, and commit; False (nothing written) when the bulk
+        path refuses the log or cannot read it, so that the Python validator says why."""
+        from engine import bulk
+
+        class _Refused(Exception):
+            pass
+
+        def step():
+            self._insert(fresh, recorded)
+            rep = bulk.replay_store(self.con, str(self.path or "store"))
+            if rep.problems or rep.columns.record_problems:
+                raise _Refused
+            extras()
+
+        try:
+            self._write(step)
+        except (_Refused, bulk.NotBulkReadable):
+            return False
+        return True
 
     def _rows_into(self, table: str, columns: dict[str, str], rows: Iterable[dict]) -> None:
         """Insert many rows through a JSON-lines file: fast for DuckDB, and no per-row SQL."""

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-import unicodedata
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
@@ -20,20 +18,15 @@ from engine.replay import Replayed, Subject, replay
 from engine.tracks import Track, day_window
 from events.codec import event_to_record
 from events.dates import When, parse_instant, parse_period
-from events.errors import BadArgument, BadEvent, Problem, TimelineError, UnknownParty, UnknownSubject, ValidationFailed
+from events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
 from events.io import catalog_paths, read_paths
 from events.model import Event, OfficeEvent, ParticipationEvent
-from events.parties import party_name, resolve_party
+from events.parties import normalize_name as _norm, party_name, resolve_party
 from events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 
 __all__ = ["Timeline", "validate_events", "validate_paths"]
 
 _ALIASES = {"ODKB": "CSTO", "CSCE": "OSCE", "SHOS": "SCO", "KSTO": "CSTO", "DKB": "CST"}
-
-
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def _period(on: str | When) -> When:

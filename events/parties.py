@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from events.errors import UnknownParty
 
-__all__ = ["is_party_code", "party_name", "resolve_party", "register_party", "USER_ASSIGNED"]
+__all__ = ["normalize_name", "is_party_code", "party_name", "resolve_party", "register_party", "USER_ASSIGNED"]
 
 USER_ASSIGNED = re.compile(r"^(X[A-Z]{2}|Q[M-Z][A-Z]|AA[A-Z]|ZZ[A-Z])$")
 
@@ -39,7 +39,8 @@ _registered: dict[str, str] = {}
 _EXPECTED = "expected an ISO 3166 alpha-3 code such as UZB, SUN for the USSR, or a name such as Uzbekistan"
 
 
-def _norm(text: str) -> str:
+def normalize_name(text: str) -> str:
+    """A name as compared: ASCII, lower case, words separated by single spaces."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
@@ -54,14 +55,14 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     for c in pycountry.historic_countries:
         code = c.alpha_3
         names.setdefault(code, c.name.split(",")[0])
-        lookup.setdefault(_norm(c.name), code)
-        lookup.setdefault(_norm(c.name.split(",")[0]), code)
+        lookup.setdefault(normalize_name(c.name), code)
+        lookup.setdefault(normalize_name(c.name.split(",")[0]), code)
     for c in pycountry.countries:
         code = c.alpha_3
         names[code] = getattr(c, "common_name", None) or c.name
         for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None), c.alpha_2):
             if n:
-                lookup[_norm(n)] = code
+                lookup[normalize_name(n)] = code
     # Short forms ("Palestine, State of" -> "Palestine", "Holy See (Vatican City State)" ->
     # "Holy See"), kept only where they name one state ("Korea" would name two).
     short: dict[str, set[str]] = {}
@@ -69,24 +70,24 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
         for n in (c.name, getattr(c, "official_name", None)):
             if n:
                 for part in (n.split(",")[0], n.split(" (")[0]):
-                    short.setdefault(_norm(part), set()).add(c.alpha_3)
+                    short.setdefault(normalize_name(part), set()).add(c.alpha_3)
     for key, codes in short.items():
         if len(codes) == 1 and key:
             lookup.setdefault(key, next(iter(codes)))
     for code, extra in _EXTRA_NAMES.items():
         for n in extra:
-            lookup[_norm(n)] = code
+            lookup[normalize_name(n)] = code
     names.update(_DISPLAY)
     for code in names:
-        lookup[_norm(code)] = code
+        lookup[normalize_name(code)] = code
     return names, lookup
 
 
 def register_party(code: str, name: str) -> None:
     """Make a user-assigned code (``XBV``) known by its name (e.g. from an importer)."""
     _registered[code] = name
-    _tables()[1].setdefault(_norm(name), code)
-    _tables()[1].setdefault(_norm(code), code)
+    _tables()[1].setdefault(normalize_name(name), code)
+    _tables()[1].setdefault(normalize_name(code), code)
 
 
 def is_party_code(code: str) -> bool:
@@ -105,7 +106,7 @@ def resolve_party(text: str) -> str:
     if raw.upper() in _registered or (raw.upper() in _tables()[0]) or USER_ASSIGNED.match(raw.upper()):
         return raw.upper()
     lookup = _tables()[1]
-    key = _norm(raw)
+    key = normalize_name(raw)
     if key in lookup:
         return lookup[key]
     close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)

@@ -6,7 +6,6 @@ import json
 import re
 import shlex
 
-import pytest
 from typer.testing import CliRunner
 
 from cli.app import app

@@ -3,7 +3,6 @@ event and leaves the end of the standings to it, as the panel has no rows after 
 
 from __future__ import annotations
 
-import pytest
 
 from engine import Timeline
 from tests.strategies import to_events

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import random
 from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import given, settings
@@ -12,7 +10,6 @@ from hypothesis import strategies as st
 from engine import Timeline
 from engine.store import Store
 from engine.store_timeline import StoreTimeline
-from engine.tracks import FOREVER
 from tests.strategies import SOURCE, days, event_records, to_events
 
 
