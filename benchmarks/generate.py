@@ -71,6 +71,8 @@ def generate_records(n_events: int, seed: int = 7, subjects: int = 2000, parties
         state = {p: (None, founded) for p in codes}  # party -> (standing, earliest day of its last event)
         live = list(codes)
         office_day = founded
+        # Gaps between a party's events shrink for large budgets so that the date range holds them.
+        gap = max(60, min(2000, (END - founded) * len(codes) // max(budget, 1)))
         n = 1
         while n < budget and live:
             if rng.random() < 0.04 and office_day < END - 4000:
@@ -84,7 +86,7 @@ def generate_records(n_events: int, seed: int = 7, subjects: int = 2000, parties
             i = rng.randrange(len(live))
             party = live[i]
             standing, prev = state[party]
-            day = prev + rng.randrange(30, 2000)
+            day = prev + rng.randrange(30, gap)
             if day > END:
                 live[i] = live[-1]
                 live.pop()

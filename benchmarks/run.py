@@ -1,0 +1,322 @@
+"""The benchmark: the engine and its peers on one generated log, in one run.
+
+    python -m benchmarks.run --sizes 100k,1m,10m          # all rows; writes results.json and BENCHMARKS.md
+    python -m benchmarks.run --sizes 100k --no-write      # a quick look
+
+Each method runs in its own process (so that its peak memory is its own), loads the same
+Parquet log, replays it and answers the same random questions; the parent collects medians
+and per-query p50s. Generated data lives in ``--data`` (``/tmp/timeline-bench``), never in
+the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+__all__ = ["SIZES", "ensure_log", "agreement", "run_method"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+FIRST, LAST = 1900, 2025
+D0, D1 = date(FIRST, 1, 1).toordinal(), date(LAST, 12, 31).toordinal()
+
+
+def ensure_log(size: str, data: Path) -> tuple[Path, Path]:
+    """The generated log of ``size`` events as JSON lines and Parquet (made once, then reused)."""
+    from benchmarks.generate import write_jsonl
+    from events.codec import FIELD_ORDER
+
+    data.mkdir(parents=True, exist_ok=True)
+    jsonl, parquet = data / f"events-{size}.jsonl", data / f"events-{size}.parquet"
+    if not jsonl.exists():
+        tmp = jsonl.with_suffix(".partial")
+        write_jsonl(tmp, SIZES[size])
+        tmp.replace(jsonl)
+    if not parquet.exists():
+        import duckdb
+
+        # the columns `timeline export --to parquet` writes: the interchange fields as text
+        spec = "{" + ", ".join(f"'{c}': '{'JSON' if c == 'sources' else 'VARCHAR'}'" for c in FIELD_ORDER) + "}"
+        tmp = parquet.with_suffix(".partial")
+        duckdb.connect().execute(
+            f"COPY (SELECT * REPLACE (CAST(sources AS VARCHAR) AS sources) FROM read_json(?, "
+            f"format = 'newline_delimited', columns = {spec})) TO '{tmp}' (FORMAT parquet)", [str(jsonl)])
+        tmp.replace(parquet)
+    return jsonl, parquet
+
+
+def questions(n: int, subjects: int, seed: int = 11) -> list[tuple[str, int, int]]:
+    rng = random.Random(seed)
+    return [(f"S{rng.randrange(subjects):04d}", rng.randint(D0, D1), rng.randint(D0, D1)) for _ in range(n)]
+
+
+def _p50_us(fn, args_list) -> float:
+    times = []
+    for args in args_list:
+        t0 = time.perf_counter_ns()
+        fn(*args)
+        times.append(time.perf_counter_ns() - t0)
+    return statistics.median(times) / 1000
+
+
+def _median_s(fn, args_list) -> float:
+    times = []
+    for args in args_list:
+        t0 = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run_method(name: str, parquet: str, n_queries: int, subjects: int, limits: dict | None = None) -> dict:
+    """Load, replay and query with one method; timings, in this process."""
+    from benchmarks.methods import METHODS
+
+    limits = limits or {}
+    kw = {"max_subjects": limits["max_subjects"]} if name == "eventsourcing" and limits.get("max_subjects") else {}
+    loads = []
+    for _ in range(limits.get("n_load", 1)):  # a fresh instance each time; the last one answers
+        m = METHODS[name]()
+        loads.append(m.load(parquet, **kw))
+    out = {"method": name, "label": m.label, "loadavg_before": os.getloadavg()[0]}
+    for key in loads[0]:
+        values = [x[key] for x in loads]
+        out[key] = statistics.median(values) if key.endswith("_s") else values[-1]
+        if key.endswith("_s") and len(values) > 1:
+            out[key + "_runs"] = values
+    subjects = out.get("subjects", subjects)
+    qs = questions(n_queries, subjects)
+    m.native_members(*qs[0][:2])  # warm caches (first-use costs are not per-query latency)
+    out["members_p50_us"] = _p50_us(m.native_members, [(s, d) for s, d, _ in qs])
+    out["diff_p50_us"] = _p50_us(m.native_diff, [(s, a, b) for s, a, b in qs])
+    n_all = limits.get("n_all", 7)
+    t0 = time.perf_counter()
+    m.native_all(qs[0][1])
+    out["all_first_s"] = time.perf_counter() - t0
+    out["all_median_s"] = _median_s(m.native_all, [(d,) for _, d, _ in qs[1:1 + n_all]])
+    if name != "asof":
+        out["per_year_median_s"] = _median_s(m.native_per_year, [(FIRST, LAST)] * limits.get("n_year", 3))
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["loadavg_after"] = os.getloadavg()[0]
+    return out
+
+
+def agreement(parquet: str, n: int = 40, methods=None) -> dict[str, list]:
+    """Every method's answers to the same questions; {question: [method answers that differ]}.
+    An empty result means that all methods agree."""
+    from benchmarks.methods import METHODS, available
+
+    ms = [METHODS[k]() for k in (methods or available())]
+    for m in ms:
+        m.load(parquet)
+    qs = questions(n, 2000)
+    present = set(ms[0].cols.words) if hasattr(ms[0], "cols") else None
+    problems: dict[str, list] = {}
+
+    def compare(label, answers):
+        ref = answers[0][1]
+        bad = [(name, a) for name, a in answers[1:] if a != ref]
+        if bad:
+            problems[label] = [(answers[0][0], ref)] + bad
+
+    for s, d1, d2 in qs:
+        if present is not None and s not in present:
+            continue
+        compare(f"members {s} {d1}", [(m.name, m.canon_members(m.native_members(s, d1))) for m in ms])
+        compare(f"diff {s} {d1} {d2}", [(m.name, m.canon_diff(m.native_diff(s, d1, d2))) for m in ms])
+    for _, d, _ in qs[:5]:
+        compare(f"all {d}", [(m.name, m.canon_all(m.native_all(d))) for m in ms])
+    compare("per year", [(m.name, m.canon_per_year(m.native_per_year(FIRST, LAST))) for m in ms if m.name != "asof"])
+    return problems
+
+
+# -- rows outside the per-method runs ------------------------------------------------------
+def import_row(jsonl: Path) -> dict:
+    """Import JSON lines: DuckDB's own read_json into a table, and the engine's bulk import
+    (read, encode, validated replay), each median of 3."""
+    code = f"""
+import time, json, duckdb, resource, statistics
+from engine import bulk
+p = {str(jsonl)!r}
+raw, eng = [], []
+for _ in range(3):
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    con.execute("CREATE TABLE t AS SELECT * FROM read_json(?, format = 'newline_delimited')", [p])
+    raw.append(time.perf_counter() - t0)
+    con.close()
+    t0 = time.perf_counter()
+    cols = bulk.load_jsonl(p)
+    rep = bulk.replay_columns(cols)
+    assert not rep.problems and not cols.record_problems
+    eng.append(time.perf_counter() - t0)
+    del cols, rep
+print(json.dumps({{"duckdb_read_json_s": statistics.median(raw), "engine_bulk_import_s": statistics.median(eng),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+    return _child(code)
+
+
+def cli_row(jsonl: Path, data: Path) -> dict:
+    """`timeline import` of the log into a new store (time and peak memory), then `timeline members`
+    on that store vs a bare Python import of the same libraries."""
+    store = data / f"{jsonl.stem}.duckdb"
+    timeline = str(Path(sys.executable).with_name("timeline"))
+    out: dict = {}
+    store.unlink(missing_ok=True)
+    subprocess.run([timeline, "init", "--store", str(store)], check=True, capture_output=True)
+    p = subprocess.run(["/usr/bin/time", "-f", "%e %M", timeline, "import", str(jsonl), "--store", str(store)],
+                       check=True, capture_output=True, text=True)
+    wall, kb = p.stderr.strip().splitlines()[-1].split()
+    out.update(store_import_s=float(wall), store_import_peak_rss_mb=int(kb) / 1024,
+               store_import_output=p.stdout.strip())
+    py = sys.executable
+    cmd = f"{timeline} members S0001 --on 1990-06-01 --store {store} --format json"
+    bare = f"{py} -c 'import duckdb, pendulum, typer, attrs'"
+    hf = data / "hyperfine.json"
+    try:
+        subprocess.run(["hyperfine", "--warmup", "2", "--runs", "20", "--export-json", str(hf), "-N", cmd, bare],
+                       check=True, capture_output=True)
+        res = json.loads(hf.read_text())["results"]
+        out.update(tool="hyperfine", cli_median_s=res[0]["median"], bare_median_s=res[1]["median"])
+    except (FileNotFoundError, subprocess.CalledProcessError):
+        def timed(c):
+            ts = []
+            for _ in range(10):
+                t0 = time.perf_counter()
+                subprocess.run(c, shell=True, check=True, capture_output=True)
+                ts.append(time.perf_counter() - t0)
+            return statistics.median(ts)
+        out.update(tool="subprocess", cli_median_s=timed(cmd), bare_median_s=timed(bare))
+    out["command"] = cmd
+    return out
+
+
+def cow_row() -> dict:
+    """The COW IGO v3 panel: import as events, replay, export back (if the importer and data exist)."""
+    data = ROOT.parent / "shared" / "data" / "cow-igo-v3" / "igo_year_format3.csv.gz"
+    if not (ROOT / "events" / "importers" / "cow.py").exists() or not data.exists():
+        return {"status": "not yet measured: importer or data missing"}
+    code = f"""
+import io, json, time, resource
+from events.importers.cow import import_cow_igo_year
+from events.importers.cow_export import write_cow_igo_year
+from engine import Timeline
+t0 = time.perf_counter(); imp = import_cow_igo_year({str(data)!r}); t1 = time.perf_counter()
+tl = Timeline(imp.events); t2 = time.perf_counter()
+buf = io.StringIO(); rows = write_cow_igo_year(tl, imp.panel, buf); t3 = time.perf_counter()
+print(json.dumps({{"events": len(imp.events), "import_s": t1 - t0, "replay_s": t2 - t1, "export_s": t3 - t2,
+                  "rows": rows, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+    try:
+        return {"status": "measured", **_child(code, timeout=1800)}
+    except RuntimeError as e:
+        return {"status": f"failed: {e}"}
+
+
+def _child(code: str, timeout: int = 3600) -> dict:
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    import duckdb
+    import numpy
+
+    try:
+        from importlib.metadata import version
+
+        es = version("eventsourcing")
+    except Exception:
+        es = None
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    mem = next((l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")), "0")
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(mem) / 2**20, 1),
+            "python": platform.python_version(), "duckdb": duckdb.__version__, "numpy": numpy.__version__,
+            "eventsourcing": es, "platform": platform.platform()}
+
+
+LIMITS = {
+    # the eventsourcing library holds every stored event as a Python object: at 10M it runs on
+    # the first 200 subjects (about 1M events); its every-subject questions replay everything
+    "eventsourcing": {"n_all": 1, "n_year": 1, "queries": 50},
+    "fold": {"n_all": 3, "n_year": 1, "queries": 300},
+    "spans": {"n_all": 5, "n_year": 3, "queries": 500, "n_load": 3},
+    "asof": {"n_all": 3, "queries": 300, "n_load": 3},
+    "engine": {"n_all": 21, "n_year": 5, "queries": 5000, "n_load": 3},
+    "library": {"n_all": 1, "n_year": 1, "queries": 300},
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Benchmark the engine against its peers.")
+    ap.add_argument("--sizes", default="100k,1m,10m", help="comma-separated: 10k, 100k, 1m, 10m")
+    ap.add_argument("--methods", default="engine,library,spans,asof,eventsourcing,fold",
+                    help="library (Python events) runs at 1m events at most")
+    ap.add_argument("--data", type=Path, default=Path("/tmp/timeline-bench"))
+    ap.add_argument("--no-write", action="store_true", help="print results only")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--parquet", help=argparse.SUPPRESS)
+    ap.add_argument("--limits", default="{}", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        limits = json.loads(args.limits)
+        print(json.dumps(run_method(args.worker, args.parquet, limits.get("queries", 500), 2000, limits)))
+        return
+    started = time.time()
+    results = {"command": "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+               "machine": machine(), "sizes": {}}
+    for size in args.sizes.split(","):
+        jsonl, parquet = ensure_log(size, args.data)
+        row: dict = {"events": sum(1 for _ in open(jsonl, "rb")), "methods": {}}
+        for name in args.methods.split(","):
+            if name == "library" and SIZES[size] > 1_000_000:
+                continue
+            limits = dict(LIMITS.get(name, {}))
+            if name == "eventsourcing" and SIZES[size] > 1_000_000:
+                limits["max_subjects"] = 200
+            print(f"[{size}] {name} …", file=sys.stderr, flush=True)
+            t0 = time.perf_counter()
+            p = subprocess.run([sys.executable, "-m", "benchmarks.run", "--worker", name, "--parquet", str(parquet),
+                                "--limits", json.dumps(limits)], capture_output=True, text=True, cwd=ROOT)
+            if p.returncode != 0:
+                row["methods"][name] = {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
+            else:
+                row["methods"][name] = json.loads(p.stdout.strip().splitlines()[-1])
+            row["methods"][name]["wall_s"] = time.perf_counter() - t0
+            if "max_subjects" in limits:
+                row["methods"][name]["note"] = f"first {limits['max_subjects']} subjects only"
+        if size == "1m":
+            print("[1m] import and CLI …", file=sys.stderr, flush=True)
+            row["import"] = import_row(jsonl)
+            row["cli"] = cli_row(jsonl, args.data)
+        results["sizes"][size] = row
+    print("[cow] …", file=sys.stderr, flush=True)
+    results["cow"] = cow_row()
+    results["elapsed_s"] = time.time() - started
+    text = json.dumps(results, indent=2)
+    if args.no_write:
+        print(text)
+        return
+    (ROOT / "benchmarks" / "results.json").write_text(text + "\n", encoding="utf-8")
+    from benchmarks.report import write_report
+
+    write_report(results, ROOT / "BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()
