@@ -30,7 +30,8 @@ def _resolve(con: duckdb.DuckDBPyConnection, source: str, as_known: str | None, 
     )
     # A retraction is in force unless a retraction in force retracts it: iterate to the fixed point
     # (one round per level of retracted retractions; the store refuses cycles).
-    while True:
+    rounds = con.execute(f"SELECT count(*) + 1 FROM {prefix}retr").fetchone()[0]
+    for _ in range(rounds):  # a chain of n retractions settles in n rounds; a cycle never would
         changed = con.execute(
             f"""UPDATE {prefix}retr SET in_force = NOT in_force
                 WHERE in_force <> NOT EXISTS (SELECT 1 FROM {prefix}retr r2
