@@ -39,9 +39,10 @@ def sql_connection(timeline) -> tuple[duckdb.DuckDBPyConnection, str]:
         spells = "known_spells"
         for sql in VIEWS_SQL("known_spells", "TEMP "):
             store.con.execute(sql)
+        # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
         store.con.execute(
             "CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM main.events "
-            "WHERE recorded <= CAST(? AS TIMESTAMPTZ)".replace("?", f"'{timeline.as_known.isoformat()}'")
+            f"WHERE recorded <= TIMESTAMPTZ '{timeline.as_known.isoformat()}'"
         )
     timeline._sql = (store.con, spells)
     return timeline._sql

@@ -11,7 +11,7 @@ from events.dates import parse_instant
 from events.errors import Problem
 from events.model import Event, Retraction
 
-__all__ = ["resolve_log", "problem_for"]
+__all__ = ["resolve_log", "problem_for", "known_by"]
 
 
 def problem_for(event: Event, message: str) -> Problem:
@@ -19,7 +19,8 @@ def problem_for(event: Event, message: str) -> Problem:
     return Problem(o.file if o else "<events>", o.line if o else 0, message, event.id)
 
 
-def _known_by(event: Event, as_known: datetime | None) -> bool:
+def known_by(event: Event, as_known: datetime | None) -> bool:
+    """Whether ``event`` had been recorded by ``as_known`` (an event without ``recorded`` always had)."""
     if as_known is None or event.recorded is None:
         return True
     return parse_instant(event.recorded) <= as_known
@@ -37,7 +38,7 @@ def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tu
     by_id: dict[str, Event] = {}
     ordered: list[Event] = []
     events = list(events)
-    recorded_later = {e.id for e in events if not _known_by(e, as_known)}
+    recorded_later = {e.id for e in events if not known_by(e, as_known)}
     for e in events:
         if e.id in recorded_later:
             continue

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 
 import duckdb
 
+from engine.log import problem_for
 from engine.spans_sql import VIEWS_SQL, compile_spells
 from events.codec import FIELD_ORDER, event_from_record, event_to_record
 from events.dates import parse_instant
@@ -256,25 +257,11 @@ class Store:
         if not events:
             return
         start = self.con.execute("SELECT COALESCE(max(seq), 0) FROM event_log").fetchone()[0] + 1
-        with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
-            path = Path(tmp) / "rows.jsonl"
-            with path.open("w", encoding="utf-8") as f:
-                for i, e in enumerate(events):
-                    f.write(json.dumps(_row(e, start + i, recorded), ensure_ascii=False) + "\n")
-            cols = ["seq"] + [c for c in _COLUMNS if c not in ("recorded",)] + [
-                "sources", "recorded", "recorded_text", "when_text", "eff_lo", "eff_hi", "record"]
-            types = {c: "VARCHAR" for c in cols if c != "recorded"}
-            types.update(seq="BIGINT", eff_lo="DATE", eff_hi="DATE", recorded_utc="VARCHAR")
-            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
-            select = ", ".join(
-                "CAST(recorded_utc AS TIMESTAMPTZ)" if c == "recorded" else c for c in cols
-            )
-            self.con.execute(
-                f"INSERT INTO event_log ({', '.join(cols)}) SELECT {select} "
-                f"FROM read_json(?, format='newline_delimited', columns={spec}, "
-                f"maximum_object_size={_MAX_LINE})",
-                [str(path)],
-            )
+        columns = {c: "VARCHAR" for c in ["seq", *[c for c in _COLUMNS if c != "recorded"], "sources",
+                                         "recorded_text", "when_text", "eff_lo", "eff_hi", "record"]}
+        columns.update(seq="BIGINT", eff_lo="DATE", eff_hi="DATE")
+        self._rows_into("event_log", columns, (_row(e, start + i, recorded) for i, e in enumerate(events)),
+                        computed={"recorded": "CAST(recorded_utc AS TIMESTAMPTZ)"}, helpers={"recorded_utc": "VARCHAR"})
 
     def append(self, events: Sequence[Event], *, now: datetime | None = None,
                side: dict[str, dict[str, list[dict]]] | None = None,
@@ -296,9 +283,8 @@ class Store:
         for e in events:
             if e.id in batch:
                 if batch[e.id] != e:
-                    problems.append(Problem(e.origin.file if e.origin else "<input>", e.origin.line if e.origin else 0,
-                                            f"id {e.id!r} is used twice in this input with different content "
-                                            f"(also at {batch[e.id].where()})", e.id))
+                    problems.append(problem_for(e, f"id {e.id!r} is used twice in this input with different "
+                                                   f"content (also at {batch[e.id].where()})"))
                 continue
             batch[e.id] = e
         stored = self._stored_records(list(batch))
@@ -309,9 +295,8 @@ class Store:
                 if _same(rec, e):
                     unchanged += 1
                 else:
-                    problems.append(Problem(e.origin.file if e.origin else "<input>", e.origin.line if e.origin else 0,
-                                            f"id {eid!r} is already in the store (event #{seq}) with different content; "
-                                            "to change it, add an event that `corrects` it", eid))
+                    problems.append(problem_for(e, f"id {eid!r} is already in the store (event #{seq}) with different "
+                                                   "content; to change it, add an event that `corrects` it"))
             else:
                 fresh.append(e)
         if problems:
@@ -357,16 +342,24 @@ class Store:
             return False
         return True
 
-    def _rows_into(self, table: str, columns: dict[str, str], rows: Iterable[dict]) -> None:
-        """Insert many rows through a JSON-lines file: fast for DuckDB, and no per-row SQL."""
+    def _rows_into(self, table: str, columns: dict[str, str], rows: Iterable[dict],
+                   computed: dict[str, str] | None = None, helpers: dict[str, str] | None = None) -> None:
+        """Insert many rows through a JSON-lines file: fast for DuckDB, and no per-row SQL.
+
+        ``columns`` are copied as they are; ``computed`` columns are SQL over the row's fields,
+        which may read ``helpers`` (fields of the file that are not columns of the table).
+        """
+        computed = computed or {}
+        fields = {**columns, **(helpers or {})}
         with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
             path = Path(tmp) / "rows.jsonl"
             with path.open("w", encoding="utf-8") as f:
                 for r in rows:
                     f.write(json.dumps(r, ensure_ascii=False) + "\n")
-            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in columns.items()) + "}"
+            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in fields.items()) + "}"
             self.con.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} "
+                f"INSERT INTO {table} ({', '.join([*columns, *computed])}) "
+                f"SELECT {', '.join([*columns, *computed.values()])} "
                 f"FROM read_json(?, format='newline_delimited', columns={spec}, maximum_object_size={_MAX_LINE})",
                 [str(path)],
             )
@@ -420,13 +413,9 @@ class Store:
     def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:
         if not ids:
             return {}
-        self.con.execute("CREATE OR REPLACE TEMP TABLE incoming_ids (id VARCHAR)")
-        self.con.executemany("INSERT INTO incoming_ids VALUES (?)", [[i] for i in ids]) if len(ids) < 1000 else \
-            self.con.execute("INSERT INTO incoming_ids SELECT unnest(?)", [ids])
         rows = self.con.execute(
-            "SELECT e.id, e.seq, e.record FROM event_log e JOIN incoming_ids i USING (id)"
+            "SELECT e.id, e.seq, e.record FROM event_log e JOIN (SELECT unnest(?) AS id) i USING (id)", [ids]
         ).fetchall()
-        self.con.execute("DROP TABLE incoming_ids")
         return {i: (seq, json.loads(r)) for i, seq, r in rows}
 
 

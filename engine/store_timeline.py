@@ -59,23 +59,13 @@ class StoreTimeline(Timeline):
 
     def _subject_lookup(self) -> dict[str, str]:
         """Ids and names from the store's founding and renaming events, without building subjects."""
-        from engine.timeline import _ALIASES, _norm
+        from engine.timeline import subject_lookup
 
-        rows = self.store.con.execute(
-            f"SELECT subject, name, kind FROM event_log WHERE kind IN ('founded', 'renamed') "
+        names = self.store.con.execute(
+            f"SELECT subject, name FROM event_log WHERE kind IN ('founded', 'renamed') "
             f"AND seq IN (SELECT seq FROM {self._spells}_in_force) ORDER BY seq"
         ).fetchall()
-        lookup: dict[str, str] = {}
-        for sid, _, kind in rows:
-            if kind == "founded":
-                lookup[_norm(sid)] = sid
-        for sid, name, _ in rows:
-            if name:
-                lookup.setdefault(_norm(name), sid)
-        for alias, sid in _ALIASES.items():
-            if _norm(sid) in lookup:
-                lookup.setdefault(_norm(alias), sid)
-        return lookup
+        return subject_lookup(self._subjects, names)
 
     @property
     def raw(self) -> tuple[Event, ...]:

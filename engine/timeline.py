@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
 from engine.answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
-from engine.log import resolve_log
+from engine.log import known_by, resolve_log
 from engine.replay import Replayed, Subject, replay
 from engine.tracks import Track, day_window
 from events.codec import event_to_record
@@ -27,6 +27,18 @@ from events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STAN
 __all__ = ["Timeline", "validate_events", "validate_paths"]
 
 _ALIASES = {"ODKB": "CSTO", "CSCE": "OSCE", "SHOS": "SCO", "KSTO": "CSTO", "DKB": "CST"}
+
+
+def subject_lookup(ids, names) -> dict[str, str]:
+    """Normalised id, name or alias -> subject id, from the subject ids and (id, name) pairs."""
+    lookup = {_norm(sid): sid for sid in ids}
+    for sid, name in names:
+        if name:
+            lookup.setdefault(_norm(name), sid)
+    for alias, sid in _ALIASES.items():
+        if sid in ids:
+            lookup.setdefault(_norm(alias), sid)
+    return lookup
 
 
 def _period(on: str | When) -> When:
@@ -122,15 +134,7 @@ class Timeline:
 
     # -- subjects ------------------------------------------------------------------------
     def _subject_lookup(self) -> dict[str, str]:
-        lookup = {}
-        for s in self.subjects_by_id.values():
-            lookup[_norm(s.id)] = s.id
-            for n in s.names:
-                lookup.setdefault(_norm(n), s.id)
-        for alias, sid in _ALIASES.items():
-            if sid in self.subjects_by_id:
-                lookup.setdefault(_norm(alias), sid)
-        return lookup
+        return subject_lookup(self.subjects_by_id, ((s.id, n) for s in self.subjects_by_id.values() for n in s.names))
 
     def subject(self, text: str) -> Subject:
         """A subject by id (any case), alias or name; unknown ones suggest the closest."""
@@ -357,6 +361,4 @@ class Timeline:
     def log(self, subject: str | None = None) -> list[Event]:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
-        known = [e for e in self.raw if self.as_known is None or e.recorded is None
-                 or parse_instant(e.recorded) <= self.as_known]
-        return [e for e in known if sid is None or e.subject == sid]
+        return [e for e in self.raw if known_by(e, self.as_known) and (sid is None or e.subject == sid)]
