@@ -10,13 +10,12 @@ year precision, and is the same for the same seed and size.
 from __future__ import annotations
 
 import argparse
-import calendar
 import json
 import random
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 __all__ = ["generate_records", "write_jsonl"]
 
@@ -65,9 +64,15 @@ def generate_records(n_events: int, seed: int = 7, subjects: int = 2000, parties
             continue
         sid = f"S{s:04d}"
         founded = rng.randrange(START, START + 365 * 60)
-        yield {"id": f"{sid.lower()}-founded", "date": date.fromordinal(founded).isoformat(), "subject": sid,
-               "kind": "founded", "name": f"Synthetic organization {s}", "subject_kind": "organization",
-               "sources": SOURCE}
+        yield {
+            "id": f"{sid.lower()}-founded",
+            "date": date.fromordinal(founded).isoformat(),
+            "subject": sid,
+            "kind": "founded",
+            "name": f"Synthetic organization {s}",
+            "subject_kind": "organization",
+            "sources": SOURCE,
+        }
         state = {p: (None, founded) for p in codes}  # party -> (standing, earliest day of its last event)
         live = list(codes)
         office_day = founded
@@ -77,10 +82,16 @@ def generate_records(n_events: int, seed: int = 7, subjects: int = 2000, parties
         while n < budget and live:
             if rng.random() < 0.04 and office_day < END - 4000:
                 office_day += rng.randrange(300, 3000)
-                yield {"id": f"{sid.lower()}-sg-{n}", "date": date.fromordinal(office_day).isoformat(),
-                       "subject": sid, "kind": "appointed", "office": "secretary-general",
-                       "holder": f"Holder {rng.randrange(100000)}", "nationality": rng.choice(codes),
-                       "sources": SOURCE}
+                yield {
+                    "id": f"{sid.lower()}-sg-{n}",
+                    "date": date.fromordinal(office_day).isoformat(),
+                    "subject": sid,
+                    "kind": "appointed",
+                    "office": "secretary-general",
+                    "holder": f"Holder {rng.randrange(100000)}",
+                    "nationality": rng.choice(codes),
+                    "sources": SOURCE,
+                }
                 n += 1
                 continue
             i = rng.randrange(len(live))
@@ -93,8 +104,14 @@ def generate_records(n_events: int, seed: int = 7, subjects: int = 2000, parties
                 continue
             kind = rng.choice(NEXT[standing])
             text, lo = _edtf(rng, day, prev)
-            rec = {"id": f"{sid.lower()}-{party.lower()}-{n}", "date": text, "subject": sid, "kind": kind,
-                   "party": party, "sources": SOURCE}
+            rec = {
+                "id": f"{sid.lower()}-{party.lower()}-{n}",
+                "date": text,
+                "subject": sid,
+                "kind": kind,
+                "party": party,
+                "sources": SOURCE,
+            }
             if kind == "granted":
                 rec["status"] = "observer"
             yield rec

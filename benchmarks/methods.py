@@ -22,12 +22,22 @@ from datetime import date
 
 import duckdb
 
-__all__ = ["METHODS", "available", "Engine", "Library", "SpanTable", "AsofJoin", "EventSourcing", "TupleFold", "DAY0"]
+__all__ = ["DAY0", "METHODS", "AsofJoin", "Engine", "EventSourcing", "Library", "SpanTable", "TupleFold", "available"]
 
 DAY0 = date(1, 1, 1).toordinal() - 1  # DuckDB: (d - DATE '0001-01-01') + 1 == d.toordinal()
 FOREVER = date(9999, 12, 31).toordinal() + 1
-RANK = {"founded": 0, "withdrew": 4, "expelled": 5, "ceased": 6, "joined": 11, "granted": 12,
-        "suspended": 13, "resumed": 14, "left-office": 15, "appointed": 16}
+RANK = {
+    "founded": 0,
+    "withdrew": 4,
+    "expelled": 5,
+    "ceased": 6,
+    "joined": 11,
+    "granted": 12,
+    "suspended": 13,
+    "resumed": 14,
+    "left-office": 15,
+    "appointed": 16,
+}
 
 # The generator writes plain dates only (day, month or year): the peers parse those in SQL.
 _LO = """(CASE length(d) WHEN 10 THEN CAST(d AS DATE) WHEN 7 THEN CAST(d || '-01' AS DATE)
@@ -84,7 +94,7 @@ class Engine(Method):
     name, label = "engine", "engine (bulk path)"
 
     def load(self, parquet: str) -> dict:
-        from engine import bulk
+        from timeline_engine.engine import bulk
 
         t0 = time.perf_counter()
         cols = bulk.load_parquet(parquet)
@@ -149,46 +159,57 @@ class SpanTable(_Duck):
     def load(self, parquet: str) -> dict:
         self._connect()
         t0 = time.perf_counter()
-        self.con.execute(f"""
+        self.con.execute(
+            f"""
             CREATE TABLE sp AS
             SELECT subject, party, value, pos, lo AS pf, hi AS cf,
                    COALESCE(LEAD(lo) OVER w, {FOREVER}) AS ct, COALESCE(LEAD(hi) OVER w, {FOREVER}) AS pt
             FROM ({_VALUED_SQL}) v
             WINDOW w AS (PARTITION BY subject, party ORDER BY pos)
             QUALIFY value <> '-'
-            ORDER BY subject, party, pf""", [parquet])
+            ORDER BY subject, party, pf""",
+            [parquet],
+        )
         return {"load_s": time.perf_counter() - t0}
 
     def native_members(self, subject, day):
-        return self.con.execute("SELECT DISTINCT party FROM sp WHERE subject = ? AND value = 'member' "
-                                "AND pf <= ? AND pt > ?", [subject, day, day]).fetchall()
+        return self.con.execute(
+            "SELECT DISTINCT party FROM sp WHERE subject = ? AND value = 'member' AND pf <= ? AND pt > ?",
+            [subject, day, day],
+        ).fetchall()
 
     def canon_members(self, native):
         return tuple(sorted(p for (p,) in native))
 
     def native_diff(self, subject, d1, d2):
-        return self.con.execute("""
+        return self.con.execute(
+            """
             WITH a AS (SELECT party, arg_max(value, pos) AS v FROM sp WHERE subject = $s AND pf <= $d1 AND pt > $d1 GROUP BY party),
                  b AS (SELECT party, arg_max(value, pos) AS v FROM sp WHERE subject = $s AND pf <= $d2 AND pt > $d2 GROUP BY party)
             SELECT party, a.v, b.v FROM a FULL JOIN b USING (party) WHERE a.v IS DISTINCT FROM b.v""",
-                                {"s": subject, "d1": d1, "d2": d2}).fetchall()
+            {"s": subject, "d1": d1, "d2": d2},
+        ).fetchall()
 
     def native_all(self, day):
-        return self.con.execute("SELECT DISTINCT subject, party FROM sp WHERE value = 'member' AND pf <= ? AND pt > ?",
-                                [day, day]).fetchnumpy()
+        return self.con.execute(
+            "SELECT DISTINCT subject, party FROM sp WHERE value = 'member' AND pf <= ? AND pt > ?", [day, day]
+        ).fetchnumpy()
 
     def canon_all(self, native):
         return tuple(sorted(zip(native["subject"].tolist(), native["party"].tolist())))
 
     def native_per_year(self, first, last):
-        return self.con.execute(f"""
+        return self.con.execute(
+            """
             WITH periods AS (SELECT p AS year, (make_date(p, 1, 1) - DATE '0001-01-01' + 1)::INT AS p_from,
                                     (make_date(p + 1, 1, 1) - DATE '0001-01-01' + 1)::INT AS p_to
                              FROM range(?, ?) t(p))
             SELECT subject, year, count(DISTINCT party) AS any_time,
                    count(DISTINCT party) FILTER (WHERE cf <= p_from AND ct >= p_to) AS whole_period
             FROM periods JOIN sp ON sp.value = 'member' AND sp.pf < p_to AND sp.pt > p_from
-            GROUP BY ALL""", [first, last + 1]).fetchall()
+            GROUP BY ALL""",
+            [first, last + 1],
+        ).fetchall()
 
 
 class AsofJoin(_Duck):
@@ -199,11 +220,14 @@ class AsofJoin(_Duck):
     def load(self, parquet: str) -> dict:
         self._connect()
         t0 = time.perf_counter()
-        self.con.execute(f"""
+        self.con.execute(
+            f"""
             CREATE TABLE ev AS
             SELECT subject, party, lo, hi, k, value, LAG(value, 1, '-') OVER w AS before
             FROM ({_VALUED_SQL}) v WINDOW w AS (PARTITION BY subject, party ORDER BY pos)
-            ORDER BY subject, party, k""", [parquet])
+            ORDER BY subject, party, k""",
+            [parquet],
+        )
         self.con.execute("CREATE TABLE pairs AS SELECT DISTINCT subject, party FROM ev ORDER BY ALL")
         return {"load_s": time.perf_counter() - t0}
 
@@ -216,11 +240,14 @@ class AsofJoin(_Duck):
     """
 
     def native_members(self, subject, day):
-        return self.con.execute(f"""
+        return self.con.execute(
+            f"""
             WITH q AS (SELECT subject, party, $d * 32 + 31 AS qk FROM pairs WHERE subject = $s),
-            {self._ON.format(where='subject = $s AND')}
+            {self._ON.format(where="subject = $s AND")}
             SELECT DISTINCT party FROM (SELECT * FROM asof_ UNION ALL SELECT * FROM open_) WHERE value = 'member'
-        """, {"s": subject, "d": day}).fetchall()
+        """,
+            {"s": subject, "d": day},
+        ).fetchall()
 
     def canon_members(self, native):
         return tuple(sorted(p for (p,) in native))
@@ -235,17 +262,23 @@ class AsofJoin(_Duck):
                        WHERE value <> '-' GROUP BY party)"""
 
     def native_diff(self, subject, d1, d2):
-        return self.con.execute(f"""
-            WITH {self._primary('d1')}, {self._primary('d2')}
+        return self.con.execute(
+            f"""
+            WITH {self._primary("d1")}, {self._primary("d2")}
             SELECT party, pd1.v, pd2.v FROM pd1 FULL JOIN pd2 USING (party) WHERE pd1.v IS DISTINCT FROM pd2.v
-        """, {"s": subject, "d1": d1, "d2": d2}).fetchall()
+        """,
+            {"s": subject, "d1": d1, "d2": d2},
+        ).fetchall()
 
     def native_all(self, day):
-        return self.con.execute(f"""
+        return self.con.execute(
+            f"""
             WITH q AS (SELECT subject, party, $d * 32 + 31 AS qk FROM pairs),
-            {self._ON.format(where='')}
+            {self._ON.format(where="")}
             SELECT DISTINCT subject, party FROM (SELECT * FROM asof_ UNION ALL SELECT * FROM open_) WHERE value = 'member'
-        """, {"d": day}).fetchnumpy()
+        """,
+            {"d": day},
+        ).fetchnumpy()
 
     def canon_all(self, native):
         return tuple(sorted(zip(native["subject"].tolist(), native["party"].tolist())))
@@ -305,8 +338,9 @@ class TupleFold(Method):
     def load(self, parquet: str) -> dict:
         con = duckdb.connect()
         t0 = time.perf_counter()
-        rows = con.execute(f"SELECT subject, party, lo, rank, seq, hi, kind, status FROM ({_EVENTS_SQL})",
-                           [parquet]).fetchall()
+        rows = con.execute(
+            f"SELECT subject, party, lo, rank, seq, hi, kind, status FROM ({_EVENTS_SQL})", [parquet]
+        ).fetchall()
         t1 = time.perf_counter()
         rows.sort()  # (subject, party, lo, rank, seq) is replay order per party
         # the fold itself: one pass, a dict of per-party transitions
@@ -341,8 +375,11 @@ class TupleFold(Method):
             j -= 1
 
     def native_members(self, subject, day):
-        return [p for p, froms, reach, spells in self.by_subject.get(subject, ())
-                if any(s[4] == "member" for s in self._covering(froms, reach, spells, day))]
+        return [
+            p
+            for p, froms, reach, spells in self.by_subject.get(subject, ())
+            if any(s[4] == "member" for s in self._covering(froms, reach, spells, day))
+        ]
 
     def _primary(self, froms, reach, spells, day):
         for s in self._covering(froms, reach, spells, day):
@@ -358,8 +395,12 @@ class TupleFold(Method):
         return out
 
     def native_all(self, day):
-        return [(s, p) for s, lst in self.by_subject.items() for p, froms, reach, spells in lst
-                if any(x[4] == "member" for x in self._covering(froms, reach, spells, day))]
+        return [
+            (s, p)
+            for s, lst in self.by_subject.items()
+            for p, froms, reach, spells in lst
+            if any(x[4] == "member" for x in self._covering(froms, reach, spells, day))
+        ]
 
     def native_per_year(self, first, last):
         return _per_year(self.spells, first, last)
@@ -395,11 +436,16 @@ class EventSourcing(Method):
                 self.parties[party] = (after, r if kind == "suspended" else resume, hist)
 
         con = duckdb.connect()
-        limit = f"WHERE subject IN (SELECT DISTINCT subject FROM ({_EVENTS_SQL}) ORDER BY subject LIMIT ?)" \
-            if max_subjects else ""
+        limit = (
+            f"WHERE subject IN (SELECT DISTINCT subject FROM ({_EVENTS_SQL}) ORDER BY subject LIMIT ?)"
+            if max_subjects
+            else ""
+        )
         params = [parquet, parquet, max_subjects] if max_subjects else [parquet]
-        rows = con.execute(f"SELECT subject, party, kind, status, lo, hi FROM ({_EVENTS_SQL}) {limit} "
-                           "ORDER BY subject, lo, rank, seq", params).fetchall()
+        rows = con.execute(
+            f"SELECT subject, party, kind, status, lo, hi FROM ({_EVENTS_SQL}) {limit} ORDER BY subject, lo, rank, seq",
+            params,
+        ).fetchall()
         self.app = Application()
         self.ids, self.los = {}, {}
         t0 = time.perf_counter()
@@ -429,7 +475,7 @@ class EventSourcing(Method):
     def _holds(entry, day):
         after, _, hist = entry
         yield after
-        for lo, hi, before, _ in reversed(hist):
+        for _lo, hi, before, _ in reversed(hist):
             if hi > day and before is not None:
                 yield before
 
@@ -468,8 +514,8 @@ class Library(Method):
     name, label = "library", "engine library (Timeline, Python replay)"
 
     def load(self, parquet: str) -> dict:
-        from engine import Timeline
-        from engine.exports import read_parquet
+        from timeline_engine.engine import Timeline
+        from timeline_engine.engine.exports import read_parquet
 
         t0 = time.perf_counter()
         problems: list = []
@@ -484,14 +530,17 @@ class Library(Method):
 
     def native_diff(self, subject, d1, d2):
         d = self.tl.diff(subject, date.fromordinal(d1).isoformat(), date.fromordinal(d2).isoformat())
-        return ([(r["party"], None, r["standing"]) for r in d.joined] + [(r["party"], r["standing"], None) for r in d.left]
-                + [(r["party"], r["from"], r["to"]) for r in d.changed])
+        return (
+            [(r["party"], None, r["standing"]) for r in d.joined]
+            + [(r["party"], r["standing"], None) for r in d.left]
+            + [(r["party"], r["from"], r["to"]) for r in d.changed]
+        )
 
     def native_all(self, day):
         return [(s, p) for s in self.tl.subjects_by_id for p in self.native_members(s, day)]
 
     def native_per_year(self, first, last):
-        from engine.aggregates import members_per_period
+        from timeline_engine.engine.aggregates import members_per_period
 
         out = {}
         for s in self.tl.subjects_by_id:

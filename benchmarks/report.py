@@ -6,29 +6,29 @@ import json
 import sys
 from pathlib import Path
 
-__all__ = ["write_report", "render"]
+__all__ = ["render", "write_report"]
 
 ORDER = ["engine", "library", "spans", "asof", "eventsourcing", "fold"]
 WHY = {
     "replay": "The replay sorts every event by (subject, party, effective day, kind, log order) and checks each "
-              "transition with whole-array numpy steps; each step makes new 10M-element arrays, and on this VM "
-              "touching fresh memory costs about 2.7 ms per MB, more than the arithmetic.",
+    "transition with whole-array numpy steps; each step makes new 10M-element arrays, and on this VM "
+    "touching fresh memory costs about 2.7 ms per MB, more than the arithmetic.",
     "load": "The log is the interchange Parquet, where every field is text. DuckDB turns kind, subject and party "
-            "into dictionary codes (an ENUM cast, 0.1–0.3 s per 10M values on one core) and hashes dates and ids "
-            "(dates are looked up in a calendar by hash, ids checked for repeats); fetching a 10M-value column "
-            "into numpy costs about 0.2 s more. Then the validated replay sorts and checks 10M events. Both share "
-            "2 cores with other work on this machine (load average in results.json), so DuckDB rarely gets its "
-            "second thread. A Parquet file written for the bulk path, with day numbers and dictionary codes "
-            "instead of text, would skip most of the loading; it does not exist yet.",
+    "into dictionary codes (an ENUM cast, 0.1–0.3 s per 10M values on one core) and hashes dates and ids "
+    "(dates are looked up in a calendar by hash, ids checked for repeats); fetching a 10M-value column "
+    "into numpy costs about 0.2 s more. Then the validated replay sorts and checks 10M events. Both share "
+    "2 cores with other work on this machine (load average in results.json), so DuckDB rarely gets its "
+    "second thread. A Parquet file written for the bulk path, with day numbers and dictionary codes "
+    "instead of text, would skip most of the loading; it does not exist yet.",
     "memory": "Peak memory is the columns (about 27 bytes per event), the replay's temporaries and the spells.",
     "members": "One question is about a dozen numpy calls on arrays of the subject's ~200 parties; numpy's fixed "
-               "cost per call (1–3 µs) sets the floor, not the search.",
+    "cost per call (1–3 µs) sets the floor, not the search.",
     "diff": "Two searches like the row above, one per day, and a comparison; numpy's fixed cost per call "
-            "sets the floor.",
+    "sets the floor.",
     "per_year": "Spread counting over every member spell with bincount.",
     "all": "One pass over the member spells, classed by length and sorted by start.",
     "import": "DuckDB's read_json is part of the import (the engine reads the file with it), then the record "
-              "rules, the coding and the replay come on top.",
+    "rules, the coding and the replay come on top.",
     "cli": "Start-up: the CLI imports its libraries, opens the store and reads one subject's spells.",
 }
 
@@ -74,8 +74,11 @@ def _verdict(value, target, lower_is_better=True):
 def _method_table(row: dict) -> list[str]:
     ms = row["methods"]
     names = [n for n in ORDER if n in ms]
-    head = "| row | " + " | ".join(ms[n].get("label", n) + (f" ({ms[n]['note']})" if ms[n].get("note") else "")
-                                   for n in names) + " |"
+    head = (
+        "| row | "
+        + " | ".join(ms[n].get("label", n) + (f" ({ms[n]['note']})" if ms[n].get("note") else "") for n in names)
+        + " |"
+    )
     lines = [head, "| --- |" + " --- |" * len(names)]
 
     def line(label, fn):
@@ -92,15 +95,28 @@ def _method_table(row: dict) -> list[str]:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
     line("replay (events/s)", lambda m, n: _fmt_rate(_rate(m)) + (" (validated)" if n in ("engine", "library") else ""))
-    line("load from Parquet", lambda m, n: _fmt_s(m["load_s"]) if n != "eventsourcing" else f"store {_fmt_s(m['store_s'])}")
-    line("load + compile spans", lambda m, n: _fmt_s(m["load_s"] + m.get("replay_s", 0) + m.get("index_s", 0))
-         if n not in ("eventsourcing",) else "n/a")
+    line(
+        "load from Parquet",
+        lambda m, n: _fmt_s(m["load_s"]) if n != "eventsourcing" else f"store {_fmt_s(m['store_s'])}",
+    )
+    line(
+        "load + compile spans",
+        lambda m, n: (
+            _fmt_s(m["load_s"] + m.get("replay_s", 0) + m.get("index_s", 0)) if n not in ("eventsourcing",) else "n/a"
+        ),
+    )
     line("members of one subject on a day, p50", lambda m, n: _fmt_us(m["members_p50_us"]))
     line("diff of one subject, two days, p50", lambda m, n: _fmt_us(m["diff_p50_us"]))
     line("every subject's members on a day (median)", lambda m, n: _fmt_s(m["all_median_s"]))
     line("… first call (builds its index)", lambda m, n: _fmt_s(m["all_first_s"]))
-    line("members per year, all subjects, 1900–2025", lambda m, n: _fmt_s(m["per_year_median_s"])
-         if "per_year_median_s" in m else "n/a (an as-of join answers for instants, not periods)")
+    line(
+        "members per year, all subjects, 1900–2025",
+        lambda m, n: (
+            _fmt_s(m["per_year_median_s"])
+            if "per_year_median_s" in m
+            else "n/a (an as-of join answers for instants, not periods)"
+        ),
+    )
     line("peak memory (RSS)", lambda m, n: f"{m['peak_rss_mb']:.0f} MB")
     line("events replayed", lambda m, n: f"{m['events']:,}" if m.get("events") else "— (SQL)")
     return lines
@@ -155,21 +171,59 @@ def render(res: dict) -> str:
         rows = [
             ("validated replay", "≥ 2M events/s", _fmt_rate(rate), _verdict(rate, 2e6, False), "replay"),
             ("load + compile spans from Parquet", "≤ 1.5 s", _fmt_s(load), _verdict(load, 1.5), "load"),
-            ("import 1M events from JSON lines", "≤ 3× DuckDB read_json",
-             f"{imp_ratio:.2f}× ({_fmt_s(imp.get('engine_bulk_import_s'))} vs {_fmt_s(imp.get('duckdb_read_json_s'))})"
-             if imp_ratio else "—", _verdict(imp_ratio, 3), "import"),
-            ("members of one subject on a date, p50", "≤ 50 µs", _fmt_us(e.get("members_p50_us")),
-             _verdict(e.get("members_p50_us"), 50), "members"),
-            ("diff of one subject between two dates, p50", "≤ 50 µs", _fmt_us(e.get("diff_p50_us")),
-             _verdict(e.get("diff_p50_us"), 50), "diff"),
-            ("every subject's members on one date", "≤ 10 ms", _fmt_s(e.get("all_median_s")),
-             _verdict(e.get("all_median_s"), 0.010), "all"),
-            ("members per year, all subjects, 1900–2025", "≤ 0.3 s", _fmt_s(e.get("per_year_median_s")),
-             _verdict(e.get("per_year_median_s"), 0.3), "per_year"),
-            ("peak memory", "≤ 1.5 GB", f"{e.get('peak_rss_mb', 0):.0f} MB", _verdict(e.get("peak_rss_mb"), 1536), "memory"),
-            ("`timeline members X --on D` on a 1M store", "≤ 3× bare import",
-             f"{cli_ratio:.2f}× ({_fmt_s(cli.get('cli_median_s'))} vs {_fmt_s(cli.get('bare_median_s'))}, {cli.get('tool')})"
-             if cli_ratio else "—", _verdict(cli_ratio, 3), "cli"),
+            (
+                "import 1M events from JSON lines",
+                "≤ 3× DuckDB read_json",
+                f"{imp_ratio:.2f}× ({_fmt_s(imp.get('engine_bulk_import_s'))} vs {_fmt_s(imp.get('duckdb_read_json_s'))})"
+                if imp_ratio
+                else "—",
+                _verdict(imp_ratio, 3),
+                "import",
+            ),
+            (
+                "members of one subject on a date, p50",
+                "≤ 50 µs",
+                _fmt_us(e.get("members_p50_us")),
+                _verdict(e.get("members_p50_us"), 50),
+                "members",
+            ),
+            (
+                "diff of one subject between two dates, p50",
+                "≤ 50 µs",
+                _fmt_us(e.get("diff_p50_us")),
+                _verdict(e.get("diff_p50_us"), 50),
+                "diff",
+            ),
+            (
+                "every subject's members on one date",
+                "≤ 10 ms",
+                _fmt_s(e.get("all_median_s")),
+                _verdict(e.get("all_median_s"), 0.010),
+                "all",
+            ),
+            (
+                "members per year, all subjects, 1900–2025",
+                "≤ 0.3 s",
+                _fmt_s(e.get("per_year_median_s")),
+                _verdict(e.get("per_year_median_s"), 0.3),
+                "per_year",
+            ),
+            (
+                "peak memory",
+                "≤ 1.5 GB",
+                f"{e.get('peak_rss_mb', 0):.0f} MB",
+                _verdict(e.get("peak_rss_mb"), 1536),
+                "memory",
+            ),
+            (
+                "`timeline members X --on D` on a 1M store",
+                "≤ 3× bare import",
+                f"{cli_ratio:.2f}× ({_fmt_s(cli.get('cli_median_s'))} vs {_fmt_s(cli.get('bare_median_s'))}, {cli.get('tool')})"
+                if cli_ratio
+                else "—",
+                _verdict(cli_ratio, 3),
+                "cli",
+            ),
         ]
         pm = big["methods"]
 
@@ -197,54 +251,77 @@ def render(res: dict) -> str:
             peers(lambda m: f"{m['peak_rss_mb']:.0f} MB"),
             "—",
         ]
-        out += ["## Targets (engine, 10M events unless said)", "",
-                "The peers' figures come from the same run (eventsourcing on the first 200 subjects at 10M; "
-                "see the notes).", "",
-                "| what | target | engine | verdict | peers, same run |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            "## Targets (engine, 10M events unless said)",
+            "",
+            "The peers' figures come from the same run (eventsourcing on the first 200 subjects at 10M; "
+            "see the notes).",
+            "",
+            "| what | target | engine | verdict | peers, same run |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         out += [f"| {a} | {b} | {c} | {d} | {p} |" for (a, b, c, d, _), p in zip(rows, peer_cells)]
         out += ["", "Where a target is missed, why:", ""]
-        split = {"load": f" In this run: {_fmt_s(e.get('load_s'))} reading and coding the Parquet, "
-                         f"{_fmt_s(e.get('replay_s'))} the validated replay, {_fmt_s(e.get('index_s'))} the index."}
-        out += [f"- **{a}**: {WHY[k]}" + split.get(k, "") + (f" Same run, peers: {p}." if p != "—" else "")
-                for (a, _, _, d, k), p in zip(rows, peer_cells) if k and d.startswith("missed")]
+        split = {
+            "load": f" In this run: {_fmt_s(e.get('load_s'))} reading and coding the Parquet, "
+            f"{_fmt_s(e.get('replay_s'))} the validated replay, {_fmt_s(e.get('index_s'))} the index."
+        }
+        out += [
+            f"- **{a}**: {WHY[k]}" + split.get(k, "") + (f" Same run, peers: {p}." if p != "—" else "")
+            for (a, _, _, d, k), p in zip(rows, peer_cells)
+            if k and d.startswith("missed")
+        ]
         out.append("")
     for size, row in sizes.items():
         out += [f"## {size} events ({row['events']:,} generated)", ""] + _method_table(row) + [""]
         if "import" in row:
             imp = row["import"]
-            out += ["Import of the JSON lines file (median of 3): DuckDB `CREATE TABLE t AS SELECT * FROM "
-                    f"read_json(file)` {_fmt_s(imp['duckdb_read_json_s'])}; the engine's bulk import (read, encode, "
-                    f"validated replay) {_fmt_s(imp['engine_bulk_import_s'])}; peak {imp['peak_rss_mb']:.0f} MB.", ""]
+            out += [
+                "Import of the JSON lines file (median of 3): DuckDB `CREATE TABLE t AS SELECT * FROM "
+                f"read_json(file)` {_fmt_s(imp['duckdb_read_json_s'])}; the engine's bulk import (read, encode, "
+                f"validated replay) {_fmt_s(imp['engine_bulk_import_s'])}; peak {imp['peak_rss_mb']:.0f} MB.",
+                "",
+            ]
         if "cli" in row:
             cli = row["cli"]
-            line = (f"CLI: `{cli['command']}` median {_fmt_s(cli['cli_median_s'])} vs bare "
-                    f"`python -c \"import duckdb, pendulum, typer, attrs\"` {_fmt_s(cli['bare_median_s'])} ({cli['tool']}).")
+            line = (
+                f"CLI: `{cli['command']}` median {_fmt_s(cli['cli_median_s'])} vs bare "
+                f'`python -c "import duckdb, pendulum, typer, attrs"` {_fmt_s(cli["bare_median_s"])} ({cli["tool"]}).'
+            )
             if "store_import_s" in cli:
-                line += (f" The store was made in the same run by `timeline import` of the file into a new store "
-                         f"(events read as Python objects by the CLI, the whole log checked by the bulk path inside "
-                         f"the import's transaction): {_fmt_s(cli['store_import_s'])}, peak "
-                         f"{cli.get('store_import_peak_rss_mb', 0):.0f} MB.")
+                line += (
+                    f" The store was made in the same run by `timeline import` of the file into a new store "
+                    f"(events read as Python objects by the CLI, the whole log checked by the bulk path inside "
+                    f"the import's transaction): {_fmt_s(cli['store_import_s'])}, peak "
+                    f"{cli.get('store_import_peak_rss_mb', 0):.0f} MB."
+                )
             out += [line, ""]
-    out += ["## Notes", "",
-            "- The machine is shared: other sessions ran tests during the run. `loadavg_before`/`loadavg_after` in "
-            "`results.json` give the 1-minute load average around each method; above 1, a method had less than both "
-            "cores.",
-            "- The engine's load and replay are medians of 3 runs in one process (the first run also pays for "
-            "touching fresh memory); the DuckDB peers' loads are medians of 3 too; the Python peers load once.",
-            "- The eventsourcing library keeps every stored event as a Python object: at 10M it runs on the first "
-            "200 subjects (about 1M events). Its every-subject questions reconstruct every aggregate.",
-            "- `events replayed` differ: the engine replays every event (founding, appointments included), the "
-            "Python peers only the participation events.",
-            "- An ASOF join answers for instants: the per-year row has no ASOF version.",
-            "- Parquet logs are taken as a store exports them (records checked on import); JSON-lines imports check "
-            "every record rule in bulk and the engine's replay checks every transition in both.",
-            ""]
+    out += [
+        "## Notes",
+        "",
+        "- The machine is shared: other sessions ran tests during the run. `loadavg_before`/`loadavg_after` in "
+        "`results.json` give the 1-minute load average around each method; above 1, a method had less than both "
+        "cores.",
+        "- The engine's load and replay are medians of 3 runs in one process (the first run also pays for "
+        "touching fresh memory); the DuckDB peers' loads are medians of 3 too; the Python peers load once.",
+        "- The eventsourcing library keeps every stored event as a Python object: at 10M it runs on the first "
+        "200 subjects (about 1M events). Its every-subject questions reconstruct every aggregate.",
+        "- `events replayed` differ: the engine replays every event (founding, appointments included), the "
+        "Python peers only the participation events.",
+        "- An ASOF join answers for instants: the per-year row has no ASOF version.",
+        "- Parquet logs are taken as a store exports them (records checked on import); JSON-lines imports check "
+        "every record rule in bulk and the engine's replay checks every transition in both.",
+        "",
+    ]
     cow = res.get("cow", {})
     out += ["## COW IGO v3 panel", ""]
     if cow.get("status") == "measured":
-        out += [f"`events.importers.cow.import_cow_igo_year` on `igo_year_format3.csv.gz`: {cow['events']:,} events "
-                f"in {_fmt_s(cow['import_s'])}; replay (`Timeline`) {_fmt_s(cow['replay_s'])}; export back to the "
-                f"panel ({cow['rows']:,} rows) {_fmt_s(cow['export_s'])}; peak {cow['peak_rss_mb']:.0f} MB.", ""]
+        out += [
+            f"`events.importers.cow.import_cow_igo_year` on `igo_year_format3.csv.gz`: {cow['events']:,} events "
+            f"in {_fmt_s(cow['import_s'])}; replay (`Timeline`) {_fmt_s(cow['replay_s'])}; export back to the "
+            f"panel ({cow['rows']:,} rows) {_fmt_s(cow['export_s'])}; peak {cow['peak_rss_mb']:.0f} MB.",
+            "",
+        ]
     else:
         out += [f"Not yet measured: {cow.get('status', 'no result')}.", ""]
     return "\n".join(out)

@@ -24,7 +24,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-__all__ = ["SIZES", "ensure_log", "agreement", "run_method"]
+__all__ = ["SIZES", "agreement", "ensure_log", "run_method"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
@@ -35,7 +35,7 @@ D0, D1 = date(FIRST, 1, 1).toordinal(), date(LAST, 12, 31).toordinal()
 def ensure_log(size: str, data: Path) -> tuple[Path, Path]:
     """The generated log of ``size`` events as JSON lines and Parquet (made once, then reused)."""
     from benchmarks.generate import write_jsonl
-    from events.codec import FIELD_ORDER
+    from timeline_engine.events.codec import FIELD_ORDER
 
     data.mkdir(parents=True, exist_ok=True)
     jsonl, parquet = data / f"events-{size}.jsonl", data / f"events-{size}.parquet"
@@ -51,9 +51,16 @@ def ensure_log(size: str, data: Path) -> tuple[Path, Path]:
         tmp = parquet.with_suffix(".partial")
         duckdb.connect().execute(
             f"COPY (SELECT * REPLACE (CAST(sources AS VARCHAR) AS sources) FROM read_json(?, "
-            f"format = 'newline_delimited', columns = {spec})) TO '{tmp}' (FORMAT parquet)", [str(jsonl)])
+            f"format = 'newline_delimited', columns = {spec})) TO '{tmp}' (FORMAT parquet)",
+            [str(jsonl)],
+        )
         tmp.replace(parquet)
     return jsonl, parquet
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
 
 
 def questions(n: int, subjects: int, seed: int = 11) -> list[tuple[str, int, int]]:
@@ -104,7 +111,7 @@ def run_method(name: str, parquet: str, n_queries: int, subjects: int, limits: d
     t0 = time.perf_counter()
     m.native_all(qs[0][1])
     out["all_first_s"] = time.perf_counter() - t0
-    out["all_median_s"] = _median_s(m.native_all, [(d,) for _, d, _ in qs[1:1 + n_all]])
+    out["all_median_s"] = _median_s(m.native_all, [(d,) for _, d, _ in qs[1 : 1 + n_all]])
     if name != "asof":
         out["per_year_median_s"] = _median_s(m.native_per_year, [(FIRST, LAST)] * limits.get("n_year", 3))
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -147,7 +154,7 @@ def import_row(jsonl: Path) -> dict:
     (read, encode, validated replay), each median of 3."""
     code = f"""
 import time, json, duckdb, resource, statistics
-from engine import bulk
+from timeline_engine.engine import bulk
 p = {str(jsonl)!r}
 raw, eng = [], []
 for _ in range(3):
@@ -176,21 +183,30 @@ def cli_row(jsonl: Path, data: Path) -> dict:
     out: dict = {}
     store.unlink(missing_ok=True)
     subprocess.run([timeline, "init", "--store", str(store)], check=True, capture_output=True)
-    p = subprocess.run(["/usr/bin/time", "-f", "%e %M", timeline, "import", str(jsonl), "--store", str(store)],
-                       check=True, capture_output=True, text=True)
+    p = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", timeline, "import", str(jsonl), "--store", str(store)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wall, kb = p.stderr.strip().splitlines()[-1].split()
-    out.update(store_import_s=float(wall), store_import_peak_rss_mb=int(kb) / 1024,
-               store_import_output=p.stdout.strip())
+    out.update(
+        store_import_s=float(wall), store_import_peak_rss_mb=int(kb) / 1024, store_import_output=p.stdout.strip()
+    )
     py = sys.executable
     cmd = f"{timeline} members S0001 --on 1990-06-01 --store {store} --format json"
     bare = f"{py} -c 'import duckdb, pendulum, typer, attrs'"
     hf = data / "hyperfine.json"
     try:
-        subprocess.run(["hyperfine", "--warmup", "2", "--runs", "20", "--export-json", str(hf), "-N", cmd, bare],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["hyperfine", "--warmup", "2", "--runs", "20", "--export-json", str(hf), "-N", cmd, bare],
+            check=True,
+            capture_output=True,
+        )
         res = json.loads(hf.read_text())["results"]
         out.update(tool="hyperfine", cli_median_s=res[0]["median"], bare_median_s=res[1]["median"])
     except (FileNotFoundError, subprocess.CalledProcessError):
+
         def timed(c):
             ts = []
             for _ in range(10):
@@ -198,6 +214,7 @@ def cli_row(jsonl: Path, data: Path) -> dict:
                 subprocess.run(c, shell=True, check=True, capture_output=True)
                 ts.append(time.perf_counter() - t0)
             return statistics.median(ts)
+
         out.update(tool="subprocess", cli_median_s=timed(cmd), bare_median_s=timed(bare))
     out["command"] = cmd
     return out
@@ -210,9 +227,9 @@ def cow_row() -> dict:
         return {"status": "not yet measured: importer or data missing"}
     code = f"""
 import io, json, time, resource
-from events.importers.cow import import_cow_igo_year
-from events.importers.cow_export import write_cow_igo_year
-from engine import Timeline
+from timeline_engine.engine.datasets.cow import import_cow_igo_year
+from timeline_engine.engine.datasets.cow_export import write_cow_igo_year
+from timeline_engine.engine import Timeline
 t0 = time.perf_counter(); imp = import_cow_igo_year({str(data)!r}); t1 = time.perf_counter()
 tl = Timeline(imp.events); t2 = time.perf_counter()
 buf = io.StringIO(); rows = write_cow_igo_year(tl, imp.panel, buf); t3 = time.perf_counter()
@@ -242,12 +259,27 @@ def machine() -> dict:
         es = version("eventsourcing")
     except Exception:
         es = None
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
-    mem = next((l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")), "0")
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(mem) / 2**20, 1),
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "numpy": numpy.__version__,
-            "eventsourcing": es, "platform": platform.platform()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(mem) / 2**20, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "numpy": numpy.__version__,
+        "eventsourcing": es,
+        "platform": platform.platform(),
+    }
 
 
 LIMITS = {
@@ -265,8 +297,11 @@ LIMITS = {
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Benchmark the engine against its peers.")
     ap.add_argument("--sizes", default="100k,1m,10m", help="comma-separated: 10k, 100k, 1m, 10m")
-    ap.add_argument("--methods", default="engine,library,spans,asof,eventsourcing,fold",
-                    help="library (Python events) runs at 1m events at most")
+    ap.add_argument(
+        "--methods",
+        default="engine,library,spans,asof,eventsourcing,fold",
+        help="library (Python events) runs at 1m events at most",
+    )
     ap.add_argument("--data", type=Path, default=Path("/tmp/timeline-bench"))
     ap.add_argument("--no-write", action="store_true", help="print results only")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -278,11 +313,14 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(run_method(args.worker, args.parquet, limits.get("queries", 500), 2000, limits)))
         return
     started = time.time()
-    results = {"command": "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:]),
-               "machine": machine(), "sizes": {}}
+    results = {
+        "command": "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "sizes": {},
+    }
     for size in args.sizes.split(","):
         jsonl, parquet = ensure_log(size, args.data)
-        row: dict = {"events": sum(1 for _ in open(jsonl, "rb")), "methods": {}}
+        row: dict = {"events": _count_lines(jsonl), "methods": {}}
         for name in args.methods.split(","):
             if name == "library" and SIZES[size] > 1_000_000:
                 continue
@@ -291,8 +329,22 @@ def main(argv: list[str] | None = None) -> None:
                 limits["max_subjects"] = 200
             print(f"[{size}] {name} …", file=sys.stderr, flush=True)
             t0 = time.perf_counter()
-            p = subprocess.run([sys.executable, "-m", "benchmarks.run", "--worker", name, "--parquet", str(parquet),
-                                "--limits", json.dumps(limits)], capture_output=True, text=True, cwd=ROOT)
+            p = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.run",
+                    "--worker",
+                    name,
+                    "--parquet",
+                    str(parquet),
+                    "--limits",
+                    json.dumps(limits),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
             if p.returncode != 0:
                 row["methods"][name] = {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
             else:

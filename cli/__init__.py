@@ -1,5 +1,5 @@
 """The ``timeline`` command line."""
 
-from cli.app import app, main
+from .app import app, main
 
 __all__ = ["app", "main"]

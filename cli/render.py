@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["emit", "flatten"]
 

@@ -1,16 +1,39 @@
-"""Replay, state on a date, diff, history, explain, the index, the DuckDB store."""
+"""Replay, state on a date, diff, history, explain, the index, the DuckDB store, aggregates,
+comparisons and charts.
 
-from engine.aggregates import members_per_period, overlap, run_readonly_sql, tenures
-from engine.answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
-from engine.replay import Replayed, Subject, replay
-from engine.compare import Comparison, Disagreement, compare_standings
-from engine.store import Store
-from engine.store_timeline import StoreTimeline
-from engine.timeline import Timeline, validate_events, validate_paths
+>>> from timeline_engine.engine import Timeline
+>>> Timeline.load().members("CSTO", on="2005").parties
+['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS', 'TJK']
+"""
+
+from .aggregates import members_per_period, overlap, run_readonly_sql, tenures
+from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
+from .compare import Comparison, Disagreement, compare_standings
+from .replay import Replayed, Subject, replay
+from .store import Store
+from .timeline import Timeline
+from .validation import validate_events, validate_paths
 
 __all__ = [
-    "Timeline", "validate_events", "validate_paths", "replay", "Replayed", "Subject",
-    "Members", "State", "Diff", "Explanation", "MemberRow", "OfficeRow", "BodyRow",
-    "Store", "StoreTimeline", "members_per_period", "overlap", "tenures", "run_readonly_sql",
-    "compare_standings", "Comparison", "Disagreement",
+    "BodyRow",
+    "Comparison",
+    "Diff",
+    "Disagreement",
+    "Explanation",
+    "MemberRow",
+    "Members",
+    "OfficeRow",
+    "Replayed",
+    "State",
+    "Store",
+    "Subject",
+    "Timeline",
+    "compare_standings",
+    "members_per_period",
+    "overlap",
+    "replay",
+    "run_readonly_sql",
+    "tenures",
+    "validate_events",
+    "validate_paths",
 ]

@@ -11,41 +11,12 @@ from typing import Any
 
 import duckdb
 
-from events.errors import BadEvent, TimelineError
-from events.vocabulary import FULL_STANDING
+from ..events.errors import BadEvent, TimelineError
+from ..events.vocabulary import FULL_STANDING
 
-__all__ = ["sql_connection", "members_per_period", "overlap", "tenures", "run_readonly_sql"]
+__all__ = ["members_per_period", "overlap", "run_readonly_sql", "tenures"]
 
 _STEP = {"year": 1, "decade": 10}
-
-
-def sql_connection(timeline) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """(connection, spells table) for a timeline: its store, or an in-memory one built from its events.
-
-    An in-memory DuckDB copy is built once per timeline and cached on it.
-    """
-    from engine.spans_sql import VIEWS_SQL, compile_spells
-    from engine.store import Store
-
-    cached = getattr(timeline, "_sql", None)
-    if cached is not None:
-        return cached
-    store = getattr(timeline, "store", None)
-    if store is None:
-        store = Store.memory(timeline.raw)
-    spells = "spells"
-    if timeline.as_known is not None:
-        compile_spells(store.con, as_known=timeline.as_known.isoformat(), target="known_spells", temp=True)
-        spells = "known_spells"
-        for sql in VIEWS_SQL("known_spells", "TEMP "):
-            store.con.execute(sql)
-        # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
-        store.con.execute(
-            "CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM main.events "
-            f"WHERE recorded <= TIMESTAMPTZ '{timeline.as_known.isoformat()}'"
-        )
-    timeline._sql = (store.con, spells)
-    return timeline._sql
 
 
 def _periods(by: str, start: int, end: int) -> tuple[int, int, int]:
@@ -63,16 +34,24 @@ def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
     return [{c: (v.isoformat() if isinstance(v, date) else v) for c, v in zip(cols, row)} for row in cur.fetchall()]
 
 
-def members_per_period(timeline, subject: str, by: str = "year", start: int | None = None,
-                       end: int | None = None, standing: str | None = "all") -> list[dict[str, Any]]:
+def members_per_period(
+    timeline,
+    subject: str,
+    by: str = "year",
+    start: int | None = None,
+    end: int | None = None,
+    standing: str | None = "all",
+) -> list[dict[str, Any]]:
     """Per period and standing: parties holding it at some time, and for the whole period."""
     s = timeline.subject(subject)
-    con, spells = sql_connection(timeline)
+    con, spells = timeline.connection()
     first = start if start is not None else s.founded.when.lo.year
     last = end if end is not None else date.today().year
     first, last, step = _periods(by, first, last)
     filt = "" if standing in (None, "all") else "AND value = ?"
-    return _rows(con, f"""
+    return _rows(
+        con,
+        f"""
         WITH periods AS (
             SELECT p AS period, make_date(p, 1, 1) AS p_from, make_date(p + ?, 1, 1) AS p_to
             FROM range(?, ?, ?) t(p)
@@ -85,18 +64,23 @@ def members_per_period(timeline, subject: str, by: str = "year", start: int | No
           ON s.family = 'party' AND s.subject = ? {filt}
          AND s.possible_from < p_to AND COALESCE(s.possible_to, DATE '9999-12-31') > p_from
         GROUP BY ALL ORDER BY period, standing
-    """, [step, first, last + 1, step, s.id] + ([standing] if filt else []))
+    """,
+        [step, first, last + 1, step, s.id] + ([standing] if filt else []),
+    )
 
 
-def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None,
-            end: int | None = None) -> list[dict[str, Any]]:
+def overlap(
+    timeline, a: str, b: str, by: str = "year", start: int | None = None, end: int | None = None
+) -> list[dict[str, Any]]:
     """Per period: parties that were full participants of both subjects on a common day."""
     sa, sb = timeline.subject(a), timeline.subject(b)
-    con, spells = sql_connection(timeline)
+    con, spells = timeline.connection()
     first = start if start is not None else max(sa.founded.when.lo.year, sb.founded.when.lo.year)
     last = end if end is not None else date.today().year
     first, last, step = _periods(by, first, last)
-    return _rows(con, f"""
+    return _rows(
+        con,
+        f"""
         WITH periods AS (
             SELECT p AS period, make_date(p, 1, 1) AS p_from, make_date(p + ?, 1, 1) AS p_to
             FROM range(?, ?, ?) t(p)
@@ -112,22 +96,28 @@ def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None
                     < least(COALESCE(x.possible_to, DATE '9999-12-31'), COALESCE(y.possible_to, DATE '9999-12-31'), p_to)) AS parties
         FROM periods LEFT JOIN (x JOIN y ON x.thing = y.thing) ON TRUE
         GROUP BY period ORDER BY period
-    """, [step, first, last + 1, step, sa.id, FULL_STANDING[sa.kind], sb.id, FULL_STANDING[sb.kind]])
+    """,
+        [step, first, last + 1, step, sa.id, FULL_STANDING[sa.kind], sb.id, FULL_STANDING[sb.kind]],
+    )
 
 
 def tenures(timeline, subject: str, office: str | None = None) -> list[dict[str, Any]]:
     """Office terms with their length in days: at least (certain) and at most (possible)."""
     s = timeline.subject(subject)
-    con, spells = sql_connection(timeline)
+    con, spells = timeline.connection()
     filt = "AND thing = ?" if office else ""
-    return _rows(con, f"""
+    return _rows(
+        con,
+        f"""
         SELECT thing AS office, value AS holder, value2 AS nationality, since, until,
                CASE WHEN certain_to IS NULL THEN NULL ELSE greatest(certain_to - certain_from, 0) END AS days_at_least,
                CASE WHEN possible_to IS NULL THEN NULL ELSE possible_to - possible_from END AS days_at_most,
                certain_to IS NULL AS in_office
         FROM {spells} WHERE family = 'office' AND subject = ? {filt}
         ORDER BY office, possible_from
-    """, [s.id] + ([office] if office else []))
+    """,
+        [s.id] + ([office] if office else []),
+    )
 
 
 _ALLOWED = {"SELECT"}
@@ -135,7 +125,7 @@ _ALLOWED = {"SELECT"}
 
 def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
     """Run a SELECT over the views ``events``, ``spans`` and ``office_terms``; refuse anything else."""
-    con, _ = sql_connection(timeline)
+    con, _ = timeline.connection()
     try:
         statements = con.extract_statements(query)
     except duckdb.Error as e:
@@ -147,7 +137,9 @@ def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
         if kind not in _ALLOWED:
             shown = "INSTALL or LOAD" if kind == "LOAD" else kind
             article = "an" if shown[0] in "AEIOU" else "a"
-            raise TimelineError(f"refused: timeline sql runs read-only SELECT queries; {article} {shown} statement is not allowed")
+            raise TimelineError(
+                f"refused: timeline sql runs read-only SELECT queries; {article} {shown} statement is not allowed"
+            )
     cur = con.cursor()
     try:
         cur.execute("SET enable_external_access = false")
@@ -159,9 +151,13 @@ def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
         cols = [d[0] for d in cur.description] if cur.description else []
         return cols, cur.fetchall()
     except duckdb.PermissionException:
-        raise TimelineError("refused: timeline sql cannot read or write files, attach databases or load extensions") from None
+        raise TimelineError(
+            "refused: timeline sql cannot read or write files, attach databases or load extensions"
+        ) from None
     except duckdb.Error as e:
         text = str(e)
         if "extension" in text.lower():
-            raise TimelineError("refused: timeline sql cannot read or write files, attach databases or load extensions") from None
+            raise TimelineError(
+                "refused: timeline sql cannot read or write files, attach databases or load extensions"
+            ) from None
         raise TimelineError(f"SQL error: {text.splitlines()[0]}") from None

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Row", "MemberRow", "OfficeRow", "BodyRow", "Members", "State", "Diff", "Explanation", "iso_window"]
+__all__ = ["BodyRow", "Diff", "Explanation", "MemberRow", "Members", "OfficeRow", "Row", "State", "iso_window"]
 
 
 def iso_window(window: tuple[int, int] | None) -> dict[str, str] | None:
@@ -135,9 +135,13 @@ class Diff:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "subject": self.subject, "from": self.from_, "to": self.to,
-            "joined": list(self.joined), "left": list(self.left),
-            "changed": list(self.changed), "offices": list(self.offices),
+            "subject": self.subject,
+            "from": self.from_,
+            "to": self.to,
+            "joined": list(self.joined),
+            "left": list(self.left),
+            "changed": list(self.changed),
+            "offices": list(self.offices),
         }
 
 

@@ -30,38 +30,79 @@ from __future__ import annotations
 import calendar
 import contextlib
 import functools
+import json
 import os
 import re
+import tempfile
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import attrs
 import duckdb
 import numpy as np
 
-from engine.tracks import FOREVER
-from events.dates import parse_date
-from events.errors import BadDate, Problem, TimelineError, ValidationFailed
-from events.vocabulary import (
-    BODY_KINDS, GRANTABLE, KIND_ORDER, KINDS, LIFECYCLE_KINDS, OFFICE_KINDS, PARTICIPATION_KINDS,
+from ..events.dates import parse_date
+from ..events.errors import BadDate, Problem, TimelineError, ValidationFailed
+from ..events.parties import is_party_code
+from ..events.vocabulary import (
+    BODY_KINDS,
+    GRANTABLE,
+    KIND_ORDER,
+    KINDS,
+    LIFECYCLE_KINDS,
+    OFFICE_KINDS,
+    PARTICIPATION_KINDS,
 )
+from .spans_sql import resolve_in_sql
+from .tracks import FOREVER
 
 __all__ = [
-    "STANDINGS", "Columns", "Spells", "Replay", "load_parquet", "load_jsonl", "load_records",
-    "replay_columns", "replay_store", "compile_spells", "NotBulkReadable",
+    "STANDINGS",
+    "Columns",
+    "NotBulkReadable",
+    "Replay",
+    "Spells",
+    "compile_spells",
+    "load_jsonl",
+    "load_parquet",
+    "load_records",
+    "replay_columns",
+    "replay_store",
 ]
 
 # -- codes ---------------------------------------------------------------------------------
-STANDINGS = (None, "member", "associate", "observer", "dialogue-partner", "partner", "candidate",
-             "suspended", "signatory", "party")
+STANDINGS = (
+    None,
+    "member",
+    "associate",
+    "observer",
+    "dialogue-partner",
+    "partner",
+    "candidate",
+    "suspended",
+    "signatory",
+    "party",
+)
 _V = {s: i for i, s in enumerate(STANDINGS)}
 _K = {k: i for i, k in enumerate(KINDS)}
 _RANK = np.array([KIND_ORDER[k] for k in KINDS], dtype=np.int8)
 LIFE, PARTY, OFFICE, BODY, RECORD = 0, 1, 2, 3, 4
-_FAMILY = np.array([
-    LIFE if k in LIFECYCLE_KINDS else PARTY if k in PARTICIPATION_KINDS else OFFICE if k in OFFICE_KINDS
-    else BODY if k in BODY_KINDS else RECORD for k in KINDS], dtype=np.int8)
+_FAMILY = np.array(
+    [
+        LIFE
+        if k in LIFECYCLE_KINDS
+        else PARTY
+        if k in PARTICIPATION_KINDS
+        else OFFICE
+        if k in OFFICE_KINDS
+        else BODY
+        if k in BODY_KINDS
+        else RECORD
+        for k in KINDS
+    ],
+    dtype=np.int8,
+)
 ORG, TREATY = 0, 1
 _NONE = -1
 
@@ -101,21 +142,21 @@ _table()
 class Columns:
     """A log as columns: one entry per event in log order; text as codes into ``words``/``whens``."""
 
-    kind: np.ndarray      # int8 index into KINDS (-1: not a kind)
-    subject: np.ndarray   # int32 code into words
-    thing: np.ndarray     # int32: party, office or body (code into words; -1 none)
-    status: np.ndarray    # int8 standing code of ``granted`` (0 none)
-    holder: np.ndarray    # int32 holder (office events) or body name (body events), -1 none
+    kind: np.ndarray  # int8 index into KINDS (-1: not a kind)
+    subject: np.ndarray  # int32 code into words
+    thing: np.ndarray  # int32: party, office or body (code into words; -1 none)
+    status: np.ndarray  # int8 standing code of ``granted`` (0 none)
+    holder: np.ndarray  # int32 holder (office events) or body name (body events), -1 none
     nationality: np.ndarray  # int32 code into words, -1 none
-    skind: np.ndarray     # int8 subject kind of ``founded`` events (0 organization, 1 treaty, -1 none)
+    skind: np.ndarray  # int8 subject kind of ``founded`` events (0 organization, 1 treaty, -1 none)
     predecessor: np.ndarray  # int32 code into words, -1 none
-    when: np.ndarray      # int32 code into whens (effective, else date)
-    live: np.ndarray      # bool: in force (not retracted, corrected, or a repeated record)
-    words: np.ndarray     # the text dictionary (object array, sorted)
-    whens: np.ndarray     # EDTF texts (object array)
-    when_lo: np.ndarray   # int32 per when code
+    when: np.ndarray  # int32 code into whens (effective, else date)
+    live: np.ndarray  # bool: in force (not retracted, corrected, or a repeated record)
+    words: np.ndarray  # the text dictionary (object array, sorted)
+    whens: np.ndarray  # EDTF texts (object array)
+    when_lo: np.ndarray  # int32 per when code
     when_hi: np.ndarray
-    ids: "IdLookup"
+    ids: IdLookup
     record_problems: list[Problem] = attrs.field(factory=list)
     _codes: dict = attrs.field(factory=dict, repr=False)
 
@@ -145,9 +186,11 @@ class IdLookup:
         seqs = [int(s) for s in seqs]
         if not seqs:
             return []
-        rows = dict(self.con.execute(
-            f"SELECT seq, id FROM {self.relation} WHERE seq IN (SELECT unnest(?::BIGINT[]))", [seqs]
-        ).fetchall())
+        rows = dict(
+            self.con.execute(
+                f"SELECT seq, id FROM {self.relation} WHERE seq IN (SELECT unnest(?::BIGINT[]))", [seqs]
+            ).fetchall()
+        )
         return [rows.get(s) for s in seqs]
 
 
@@ -188,9 +231,26 @@ def _heap_reuse():
 
 
 # -- loading -------------------------------------------------------------------------------
-_TEXT_COLUMNS = ("id", "date", "subject", "kind", "party", "status", "office", "holder", "nationality",
-                 "body", "name", "subject_kind", "predecessor", "effective", "retracts", "corrects",
-                 "recorded", "note")
+_TEXT_COLUMNS = (
+    "id",
+    "date",
+    "subject",
+    "kind",
+    "party",
+    "status",
+    "office",
+    "holder",
+    "nationality",
+    "body",
+    "name",
+    "subject_kind",
+    "predecessor",
+    "effective",
+    "retracts",
+    "corrects",
+    "recorded",
+    "note",
+)
 
 
 def _sql_list(values: Iterable[str]) -> str:
@@ -209,8 +269,10 @@ def load_parquet(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None 
     if missing:
         raise TimelineError(f"{path}: column {missing[0]!r} is missing (expected the interchange columns)")
     present = ", ".join(c if c in cols else f"NULL::VARCHAR AS {c}" for c in _TEXT_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT file_row_number AS seq, {present} "
-                f"FROM read_parquet('{p}', file_row_number = true)")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT file_row_number AS seq, {present} "
+        f"FROM read_parquet('{p}', file_row_number = true)"
+    )
     return _encode(con, "bulk_log", str(path), parquet=str(path))
 
 
@@ -231,31 +293,43 @@ def load_jsonl(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     con.execute("SET enable_progress_bar = false")
     try:
         # formats no date has, so that dates stay the text they are
-        con.execute("CREATE OR REPLACE TEMP TABLE bulk_raw AS SELECT * FROM read_json(?, format = 'newline_delimited', "
-                    "dateformat = '%d!!%m', timestampformat = '%d!!%m')", [str(path)])
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE bulk_raw AS SELECT * FROM read_json(?, format = 'newline_delimited', "
+            "dateformat = '%d!!%m', timestampformat = '%d!!%m')",
+            [str(path)],
+        )
     except duckdb.Error as e:
-        raise NotBulkReadable(f"{path}: not readable as columns ({str(e).splitlines()[0][:200]}); "
-                              "validate it with `timeline validate` for the exact problems") from None
-    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                             "WHERE table_name = 'bulk_raw'").fetchall())
+        raise NotBulkReadable(
+            f"{path}: not readable as columns ({str(e).splitlines()[0][:200]}); "
+            "validate it with `timeline validate` for the exact problems"
+        ) from None
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'bulk_raw'"
+        ).fetchall()
+    )
     for col, typ in types.items():
         if col == "sources":
             fields = re.findall(r'"?(\w+)"? (?:VARCHAR|BIGINT|DOUBLE|JSON|BOOLEAN|UBIGINT)', typ)
             if not typ.startswith("STRUCT(") or not typ.endswith("[]") or not set(fields) <= set(_SOURCE_FIELDS):
-                raise NotBulkReadable(f"{path}: 'sources' is not a list of {{title, ref, quote?, url?, page?}} "
-                                      f"in every record ({typ}); validate it with `timeline validate`")
+                raise NotBulkReadable(
+                    f"{path}: 'sources' is not a list of {{title, ref, quote?, url?, page?}} "
+                    f"in every record ({typ}); validate it with `timeline validate`"
+                )
         elif col == "v":
             continue
         elif col not in _TEXT_COLUMNS:
             raise NotBulkReadable(f"{path}: field {col!r} is not an event field; validate it with `timeline validate`")
         elif typ != "VARCHAR":
-            raise NotBulkReadable(f"{path}: field {col!r} holds {typ} values, expected text; "
-                                  "validate it with `timeline validate`")
+            raise NotBulkReadable(
+                f"{path}: field {col!r} holds {typ} values, expected text; validate it with `timeline validate`"
+            )
     present = ", ".join(c if c in types else f"NULL::VARCHAR AS {c}" for c in _TEXT_COLUMNS)
     sources = "sources" if "sources" in types else "NULL::STRUCT(title VARCHAR, ref VARCHAR)[] AS sources"
     version = "v" if "v" in types else "NULL AS v"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT rowid AS seq, {present}, {sources}, {version} "
-                f"FROM bulk_raw")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT rowid AS seq, {present}, {sources}, {version} FROM bulk_raw"
+    )
     cols = _encode(con, "bulk_log", str(path))
     _check_records(con, cols, str(path), "sources" in types)
     return cols
@@ -270,20 +344,48 @@ def _check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, ha
     or must not have, ids, slugs and codes, sources. Texts held in the dictionary are checked once
     each, in Python; the rest in one SQL pass. The first rule a record breaks is reported
     (``record N``); the Python validator gives the exact message."""
-    families = {"lifecycle": LIFECYCLE_KINDS, "participation": PARTICIPATION_KINDS, "office": OFFICE_KINDS,
-                "body": BODY_KINDS, "record": ("retracted",)}
-    allowed = {"name": ("lifecycle", "body"), "subject_kind": ("lifecycle",), "predecessor": ("lifecycle",),
-               "party": ("participation",), "status": ("participation",), "office": ("office",),
-               "holder": ("office",), "nationality": ("office",), "body": ("body",), "retracts": ("record",)}
-    rules = [(f"{c} IS NOT NULL AND kind NOT IN ({_sql_list(k for f in fs for k in families[f])})",
-              f"field {c!r} does not apply to this kind") for c, fs in allowed.items()]
+    families = {
+        "lifecycle": LIFECYCLE_KINDS,
+        "participation": PARTICIPATION_KINDS,
+        "office": OFFICE_KINDS,
+        "body": BODY_KINDS,
+        "record": ("retracted",),
+    }
+    allowed = {
+        "name": ("lifecycle", "body"),
+        "subject_kind": ("lifecycle",),
+        "predecessor": ("lifecycle",),
+        "party": ("participation",),
+        "status": ("participation",),
+        "office": ("office",),
+        "holder": ("office",),
+        "nationality": ("office",),
+        "body": ("body",),
+        "retracts": ("record",),
+    }
+    rules = [
+        (
+            f"{c} IS NOT NULL AND kind NOT IN ({_sql_list(k for f in fs for k in families[f])})",
+            f"field {c!r} does not apply to this kind",
+        )
+        for c, fs in allowed.items()
+    ]
     rules += [
-        ("id IS NULL OR NOT regexp_full_match(id, '[A-Za-z0-9][A-Za-z0-9._:~+-]{0,199}')", "id is missing or not a slug"),
+        (
+            "id IS NULL OR NOT regexp_full_match(id, '[A-Za-z0-9][A-Za-z0-9._:~+-]{0,199}')",
+            "id is missing or not a slug",
+        ),
         ("kind = 'founded' AND (name IS NULL OR subject_kind IS NULL)", "founded needs name and subject_kind"),
         ("kind = 'renamed' AND name IS NULL", "renamed needs a name"),
-        ("subject_kind IS NOT NULL AND subject_kind NOT IN ('organization', 'treaty')", "subject_kind must be organization or treaty"),
+        (
+            "subject_kind IS NOT NULL AND subject_kind NOT IN ('organization', 'treaty')",
+            "subject_kind must be organization or treaty",
+        ),
         (f"kind IN ({_sql_list(PARTICIPATION_KINDS)}) AND party IS NULL", "missing party"),
-        (f"kind = 'granted' AND (status IS NULL OR status NOT IN ({_sql_list(GRANTABLE)}))", "granted needs a grantable status"),
+        (
+            f"kind = 'granted' AND (status IS NULL OR status NOT IN ({_sql_list(GRANTABLE)}))",
+            "granted needs a grantable status",
+        ),
         ("kind <> 'granted' AND status IS NOT NULL", "status applies only to granted"),
         (f"kind IN ({_sql_list(OFFICE_KINDS)}) AND office IS NULL", "missing office"),
         ("kind = 'appointed' AND holder IS NULL", "appointed needs a holder"),
@@ -291,21 +393,27 @@ def _check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, ha
         ("kind = 'retracted' AND retracts IS NULL", "retracted needs retracts"),
         ("recorded IS NOT NULL AND TRY_CAST(recorded AS TIMESTAMPTZ) IS NULL", "recorded is not a date-time"),
         ("v IS NOT NULL AND CAST(v AS VARCHAR) <> '1'", "interchange version is not 1"),
-        (" OR ".join(f"trim({c}) = ''" for c in ("name", "retracts", "corrects", "note", "recorded")), "a text field is empty"),
+        (
+            " OR ".join(f"trim({c}) = ''" for c in ("name", "retracts", "corrects", "note", "recorded")),
+            "a text field is empty",
+        ),
     ]
-    source_ok = ("len(sources) > 0 AND list_bool_and(list_transform(sources, lambda x: x.title IS NOT NULL "
-                 "AND trim(x.title) <> '' AND x.ref IS NOT NULL AND trim(x.ref) <> ''))")
+    source_ok = (
+        "len(sources) > 0 AND list_bool_and(list_transform(sources, lambda x: x.title IS NOT NULL "
+        "AND trim(x.title) <> '' AND x.ref IS NOT NULL AND trim(x.ref) <> ''))"
+    )
     if not has_sources:
         rules.append(("TRUE", "missing sources"))
-    elif con.execute(f"SELECT count(*) FROM (SELECT DISTINCT sources FROM bulk_log) "
-                     f"WHERE sources IS NULL OR NOT ({source_ok})").fetchone()[0]:
+    elif con.execute(
+        f"SELECT count(*) FROM (SELECT DISTINCT sources FROM bulk_log) WHERE sources IS NULL OR NOT ({source_ok})"
+    ).fetchone()[0]:
         rules.append((f"sources IS NULL OR NOT ({source_ok})", "sources must be a non-empty list of {title, ref}"))
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{msg.replace(chr(39), chr(39) * 2)}'" for cond, msg in rules) + " END"
-    found = con.execute(f"SELECT seq, problem FROM (SELECT seq, {case} AS problem FROM bulk_log) "
-                        "WHERE problem IS NOT NULL ORDER BY seq LIMIT 100").fetchall()
+    found = con.execute(
+        f"SELECT seq, problem FROM (SELECT seq, {case} AS problem FROM bulk_log) "
+        "WHERE problem IS NOT NULL ORDER BY seq LIMIT 100"
+    ).fetchall()
     # texts in the dictionary: each distinct one checked once
-    from events.parties import is_party_code
-
     words = cols.words.tolist()
     n = len(words) + 1
 
@@ -323,7 +431,9 @@ def _check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, ha
     wrong |= ((fam == OFFICE) | (fam == BODY)) & not_slug[cols.thing]
     wrong |= not_subject[cols.predecessor] | blank[cols.holder]
     assert len(not_code) == n
-    found += [(int(i), "a subject id, party code, office or body slug is not valid") for i in np.flatnonzero(wrong)[:100]]
+    found += [
+        (int(i), "a subject id, party code, office or body slug is not valid") for i in np.flatnonzero(wrong)[:100]
+    ]
     for seq, msg in sorted(found)[:100]:
         cols.record_problems.append(Problem(label, int(seq) + 1, msg))
 
@@ -343,9 +453,6 @@ def replay_store(con: duckdb.DuckDBPyConnection, label: str = "store") -> Replay
 
 def load_records(records: list[dict], con: duckdb.DuckDBPyConnection | None = None) -> Columns:
     """Interchange records already in memory (tests, small logs) as :class:`Columns`."""
-    import json
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="timeline-bulk-") as tmp:
         path = Path(tmp) / "log.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -359,8 +466,9 @@ def _create_enum(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -
     con.execute("CREATE OR REPLACE TEMP TABLE bulk_enum_values AS SELECT unnest(?::VARCHAR[]) AS v", [values])
     con.execute(f"CREATE TEMP TYPE {name} AS ENUM (SELECT v FROM bulk_enum_values)")
     con.execute("DROP TABLE bulk_enum_values")
-    first, last, size = con.execute(f"SELECT enum_first(NULL::{name}), enum_last(NULL::{name}), "
-                                    f"len(enum_range(NULL::{name}))").fetchone()
+    first, last, size = con.execute(
+        f"SELECT enum_first(NULL::{name}), enum_last(NULL::{name}), len(enum_range(NULL::{name}))"
+    ).fetchone()
     if (first, last, size) != (values[0], values[-1], len(values)):  # pragma: no cover - DuckDB keeps the order
         raise TimelineError(f"DuckDB did not keep the order of the {name} dictionary")
     return np.array(values, dtype=object)
@@ -405,19 +513,24 @@ def _whens(con: duckdb.DuckDBPyConnection, rel: str, parquet: str | None) -> tup
         try:
             lo_t, hi_t = con.execute(
                 "SELECT min(stats_min_value), max(stats_max_value) FROM parquet_metadata(?) "
-                "WHERE path_in_schema IN ('date', 'effective')", [parquet]).fetchone()
+                "WHERE path_in_schema IN ('date', 'effective')",
+                [parquet],
+            ).fetchone()
         except duckdb.Error:
             lo_t = hi_t = None
     if lo_t is None or hi_t is None:
         lo_t, hi_t = con.execute(
-            f"SELECT least(min(date), min(effective)), greatest(max(date), max(effective)) FROM {rel}").fetchone()
+            f"SELECT least(min(date), min(effective)), greatest(max(date), max(effective)) FROM {rel}"
+        ).fetchone()
     texts: list[str] = []
     lo: list[int] = []
     hi: list[int] = []
     if lo_t and hi_t and lo_t[:4].isdigit() and hi_t[:4].isdigit() and 0 < int(hi_t[:4]) - int(lo_t[:4]) < 400:
         texts, lo, hi = _calendar(max(int(lo_t[:4]), 1), min(int(hi_t[:4]), 9999))
     else:
-        rows = con.execute(f"SELECT DISTINCT COALESCE(effective, date) FROM {rel} WHERE COALESCE(effective, date) IS NOT NULL").fetchall()
+        rows = con.execute(
+            f"SELECT DISTINCT COALESCE(effective, date) FROM {rel} WHERE COALESCE(effective, date) IS NOT NULL"
+        ).fetchall()
         for (t,) in rows:
             try:
                 w = parse_date(t)
@@ -428,8 +541,11 @@ def _whens(con: duckdb.DuckDBPyConnection, rel: str, parquet: str | None) -> tup
             hi.append(w.hi.toordinal())
     order = _create_enum(con, "bulk_whens_t", texts)
     by_text = {t: (a, b) for t, a, b in zip(texts, lo, hi)}
-    return order, np.array([by_text[t][0] if t in by_text else 0 for t in order], dtype=np.int32), \
-        np.array([by_text[t][1] if t in by_text else 0 for t in order], dtype=np.int32)
+    return (
+        order,
+        np.array([by_text[t][0] if t in by_text else 0 for t in order], dtype=np.int32),
+        np.array([by_text[t][1] if t in by_text else 0 for t in order], dtype=np.int32),
+    )
 
 
 _CODE_BITS = 24  # subject and party codes packed two to a 64-bit column
@@ -443,8 +559,10 @@ def _main_query(rel: str, cast: str) -> str:
     ids come as hashes (looked up in numpy, and checked for repeats)."""
     status = "CASE status " + " ".join(f"WHEN '{s}' THEN {_V[s]}" for s in GRANTABLE) + " ELSE 0 END"
     w = "bulk_words_t"
-    small = (f"(COALESCE(enum_code(TRY_CAST(kind AS bulk_kinds_t))::INTEGER, 31) + 32 * ({status}) + 1024 * "
-             "(CASE subject_kind WHEN 'organization' THEN 1 WHEN 'treaty' THEN 2 ELSE 0 END))::SMALLINT AS small")
+    small = (
+        f"(COALESCE(enum_code(TRY_CAST(kind AS bulk_kinds_t))::INTEGER, 31) + 32 * ({status}) + 1024 * "
+        "(CASE subject_kind WHEN 'organization' THEN 1 WHEN 'treaty' THEN 2 ELSE 0 END))::SMALLINT AS small"
+    )
     sp = f"(({_code('subject', w, cast)} + 2)::BIGINT << {_CODE_BITS}) | ({_code('party', w, cast)} + 2)::BIGINT AS sp"
     return f"SELECT {small}, {sp}, hash(date) AS date_hash, hash(id) AS id_hash FROM {rel}"
 
@@ -453,12 +571,16 @@ def _rare_query(rel: str, cast: str) -> str:
     """The fields few events have (offices, bodies, lifecycle, ``effective``), with positions."""
     body = "kind IN ('established', 'abolished')"
     w = "bulk_words_t"
-    label = (f"COALESCE({_raw('holder', w, cast)}, CASE WHEN {body} THEN COALESCE({_raw('name', w, cast)}, "
-             f"{_raw('body', w, cast)}) END, {_raw('predecessor', w, cast)}, -1)")
-    effective = f"CASE WHEN effective IS NULL THEN -1 ELSE COALESCE({_raw('effective', 'bulk_whens_t', 'TRY_CAST')}, -2) END"
+    label = (
+        f"COALESCE({_raw('holder', w, cast)}, CASE WHEN {body} THEN COALESCE({_raw('name', w, cast)}, "
+        f"{_raw('body', w, cast)}) END, {_raw('predecessor', w, cast)}, -1)"
+    )
+    effective = (
+        f"CASE WHEN effective IS NULL THEN -1 ELSE COALESCE({_raw('effective', 'bulk_whens_t', 'TRY_CAST')}, -2) END"
+    )
     return f"""
-        SELECT seq, COALESCE({_raw('office', w, cast)}, {_raw('body', w, cast)}, -1) AS thing, {label} AS label,
-               {_code('nationality', w, cast)} AS nationality, {effective} AS effective
+        SELECT seq, COALESCE({_raw("office", w, cast)}, {_raw("body", w, cast)}, -1) AS thing, {label} AS label,
+               {_code("nationality", w, cast)} AS nationality, {effective} AS effective
         FROM {rel}
         WHERE kind IS NULL OR kind NOT IN ({_sql_list(PARTICIPATION_KINDS)}) OR effective IS NOT NULL
               OR holder IS NOT NULL OR nationality IS NOT NULL OR office IS NOT NULL OR body IS NOT NULL
@@ -490,7 +612,7 @@ def _hash_lookup(con: duckdb.DuckDBPyConnection, texts: np.ndarray, hashes: np.n
     code = np.empty(len(hashes), dtype=np.int32)
     step = 1 << 20  # in blocks: small temporaries, reused, stay in cache
     for i in range(0, len(hashes), step):
-        h = hashes[i:i + step]
+        h = hashes[i : i + step]
         idx = (h & mask).astype(np.intp)
         c = table[idx]
         c[(c >= 0) & (full[idx] != h)] = -2
@@ -499,7 +621,7 @@ def _hash_lookup(con: duckdb.DuckDBPyConnection, texts: np.ndarray, hashes: np.n
             pos = np.minimum(np.searchsorted(sorted_dh, h[shared]), len(dh) - 1)
             c[shared] = np.where(sorted_dh[pos] == h[shared], order[pos], -2)
         c[h == null] = -1
-        code[i:i + step] = c
+        code[i : i + step] = c
     return code
 
 
@@ -511,10 +633,16 @@ def _encode(con: duckdb.DuckDBPyConnection, rel: str, label: str, parquet: str |
 def _encode_columns(con: duckdb.DuckDBPyConnection, rel: str, label: str, parquet: str | None) -> Columns:
     con.execute("SET enable_progress_bar = false")
     body = "kind IN ('established', 'abolished')"
-    words = sorted(r[0] for r in con.execute(" UNION ".join(
-        f"SELECT DISTINCT {c} AS v FROM {rel} WHERE {c} IS NOT NULL"
-        for c in ("subject", "party", "office", "body", "holder", "nationality", "predecessor")
-    ) + f" UNION SELECT DISTINCT name AS v FROM {rel} WHERE {body} AND name IS NOT NULL").fetchall())
+    words = sorted(
+        r[0]
+        for r in con.execute(
+            " UNION ".join(
+                f"SELECT DISTINCT {c} AS v FROM {rel} WHERE {c} IS NOT NULL"
+                for c in ("subject", "party", "office", "body", "holder", "nationality", "predecessor")
+            )
+            + f" UNION SELECT DISTINCT name AS v FROM {rel} WHERE {body} AND name IS NOT NULL"
+        ).fetchall()
+    )
     words_arr = _create_enum(con, "bulk_words_t", words)
     whens, lo, hi = _whens(con, rel, parquet)
     con.execute("DROP TYPE IF EXISTS bulk_kinds_t")
@@ -563,9 +691,21 @@ def _encode_columns(con: duckdb.DuckDBPyConnection, rel: str, label: str, parque
         when[at] = np.where(eff == -1, when[at], eff)
     del rare
     cols = Columns(
-        kind=kind, subject=subject, thing=thing, status=status, holder=holder, nationality=nationality,
-        skind=skind, predecessor=predecessor, when=when, live=np.ones(n, dtype=bool), words=words_arr,
-        whens=whens, when_lo=lo, when_hi=hi, ids=IdLookup(con, rel, label),
+        kind=kind,
+        subject=subject,
+        thing=thing,
+        status=status,
+        holder=holder,
+        nationality=nationality,
+        skind=skind,
+        predecessor=predecessor,
+        when=when,
+        live=np.ones(n, dtype=bool),
+        words=words_arr,
+        whens=whens,
+        when_lo=lo,
+        when_hi=hi,
+        ids=IdLookup(con, rel, label),
     )
     cols._codes = {w: i for i, w in enumerate(words_arr.tolist())}
     odd = cols.when == -2
@@ -580,7 +720,8 @@ def _encode_columns(con: duckdb.DuckDBPyConnection, rel: str, label: str, parque
     hashes = np.asarray(a.pop("id_hash"))
     del a
     edits = bool((kind == _K["retracted"]).any()) or bool(
-        con.execute(f"SELECT count(*) FROM {rel} WHERE corrects IS NOT NULL").fetchone()[0])
+        con.execute(f"SELECT count(*) FROM {rel} WHERE corrects IS NOT NULL").fetchone()[0]
+    )
     _resolve(con, rel, cols, hashes, edits, label)
     return cols
 
@@ -589,7 +730,9 @@ def _odd_dates(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, rows: np
     """Dates outside the calendar (seasons, qualified, unspecified digits): parsed one distinct
     text at a time by ``events.dates`` and appended to the dictionary."""
     con.execute("CREATE OR REPLACE TEMP TABLE bulk_odd AS SELECT unnest(?::BIGINT[]) AS seq", [rows.tolist()])
-    found = con.execute(f"SELECT r.seq, COALESCE(r.effective, r.date) FROM {rel} r JOIN bulk_odd USING (seq)").fetchall()
+    found = con.execute(
+        f"SELECT r.seq, COALESCE(r.effective, r.date) FROM {rel} r JOIN bulk_odd USING (seq)"
+    ).fetchall()
     cols.when[rows] = -1
     con.execute("DROP TABLE bulk_odd")
     extra: dict[str, int] = {}
@@ -610,15 +753,17 @@ def _odd_dates(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, rows: np
     cols.when_lo, cols.when_hi = np.array(lo, dtype=np.int32), np.array(hi, dtype=np.int32)
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np.ndarray, edits: bool,
-             label: str) -> None:
+def _resolve(
+    con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np.ndarray, edits: bool, label: str
+) -> None:
     """Drop repeated records, retracted and corrected events (the meaning of engine.log.resolve_log)."""
     hashes.sort()
-    dup = bool((hashes[1:] == hashes[:-1]).any()) and con.execute(
-        f"SELECT count(*) - count(DISTINCT id) FROM {rel}").fetchone()[0]
+    dup = (
+        bool((hashes[1:] == hashes[:-1]).any())
+        and con.execute(f"SELECT count(*) - count(DISTINCT id) FROM {rel}").fetchone()[0]
+    )
     if dup:
-        content = "concat_ws(chr(31), " + ", ".join(
-            f"COALESCE({c}, chr(0))" for c in _TEXT_COLUMNS) + ")"
+        content = "concat_ws(chr(31), " + ", ".join(f"COALESCE({c}, chr(0))" for c in _TEXT_COLUMNS) + ")"
         rows = con.execute(f"""
             SELECT seq, first_seq, same FROM (
                 SELECT seq, first_value(seq) OVER w AS first_seq,
@@ -629,22 +774,24 @@ def _resolve(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np
             cols.live[seq] = False
             if not same:
                 cols.record_problems.append(
-                    Problem(label, int(seq) + 1, f"id is already used by a different event (row {first + 1})"))
+                    Problem(label, int(seq) + 1, f"id is already used by a different event (row {first + 1})")
+                )
     if not edits:
         return
-    from engine.spans_sql import _resolve as resolve_sql
-
     chains = con.execute(f"""
         SELECT count(*) FROM {rel} a JOIN {rel} b ON a.retracts = b.id AND b.kind = 'retracted'
         UNION ALL SELECT count(*) FROM {rel} a JOIN {rel} b ON a.corrects = b.id AND b.corrects IS NOT NULL
         UNION ALL SELECT count(*) FROM {rel} WHERE corrects = id OR retracts = id""").fetchall()
     if any(c for (c,) in chains):
-        raise NotBulkReadable(f"{label}: retractions of retractions or chains of corrections; "
-                              "the Python validator resolves them")
+        raise NotBulkReadable(
+            f"{label}: retractions of retractions or chains of corrections; the Python validator resolves them"
+        )
 
-    con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_first AS SELECT * FROM {rel} "
-                f"WHERE seq IN (SELECT min(seq) FROM {rel} GROUP BY id)")
-    for seq, what in con.execute(f"""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE bulk_first AS SELECT * FROM {rel} "
+        f"WHERE seq IN (SELECT min(seq) FROM {rel} GROUP BY id)"
+    )
+    for seq, what in con.execute("""
             SELECT seq, 'retracts' FROM bulk_first WHERE kind = 'retracted'
                    AND (retracts NOT IN (SELECT id FROM bulk_first) OR retracts = id)
             UNION ALL
@@ -652,7 +799,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np
                    AND (corrects NOT IN (SELECT id FROM bulk_first) OR kind = 'retracted'
                         OR corrects IN (SELECT id FROM bulk_first WHERE kind = 'retracted'))""").fetchall():
         cols.record_problems.append(Problem(label, int(seq) + 1, f"{what} an unknown or a retraction event"))
-    resolve_sql(con, "bulk_first", None, "bulk_")
+    resolve_in_sql(con, "bulk_first", None, "bulk_")
     live = con.execute("SELECT seq FROM bulk_live").fetchnumpy()["seq"]
     cols.live[:] = False
     cols.live[np.asarray(live, dtype=np.int64)] = True
@@ -668,7 +815,7 @@ class Replay:
 
     columns: Columns
     problems: list[tuple[int, str]]
-    spells: "Spells"
+    spells: Spells
 
     @property
     def invalid(self) -> np.ndarray:
@@ -681,7 +828,8 @@ class Replay:
         seqs = [s for s, _ in self.problems]
         ids = self.columns.ids(seqs)
         return list(self.columns.record_problems) + [
-            Problem(label, s + 1, m, i) for (s, m), i in zip(self.problems, ids)]
+            Problem(label, s + 1, m, i) for (s, m), i in zip(self.problems, ids)
+        ]
 
 
 def _group_order(g: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -722,7 +870,7 @@ def replay_columns(cols: Columns) -> Replay:
 
 
 def _replay(cols: Columns) -> Replay:
-    n = len(cols)
+    len(cols)
     kind = cols.kind
     fam = _FAMILY[kind]  # kind -1 (not a kind) reads as 'retracted': not replayed
     live = cols.live & (kind >= 0) & (fam != RECORD) & (cols.subject >= 0) & (cols.when >= 0)
@@ -816,8 +964,8 @@ def _replay(cols: Columns) -> Replay:
     return Replay(cols, sorted(problems.items()), spells)
 
 
-_AFTER_FLAT = _AFTER.reshape(-1)          # [kind * 2 + subject kind]
-_ALLOWED_FLAT = _ALLOWED.reshape(-1)      # [(kind * 2 + subject kind) * len(STANDINGS) + standing]
+_AFTER_FLAT = _AFTER.reshape(-1)  # [kind * 2 + subject kind]
+_ALLOWED_FLAT = _ALLOWED.reshape(-1)  # [(kind * 2 + subject kind) * len(STANDINGS) + standing]
 _IS_PLAIN = np.array([k not in ("suspended", "resumed") for k in KINDS] + [False], dtype=bool)
 
 
@@ -838,7 +986,7 @@ def _transitions(cols: Columns, o, g, fam, skind) -> tuple[np.ndarray, np.ndarra
     ks = k.astype(np.int16)
     ks *= 2
     ks += skind[cols.subject[o]]
-    after = _AFTER_FLAT[ks]               # int8 standing code (0 none)
+    after = _AFTER_FLAT[ks]  # int8 standing code (0 none)
     granted = k == _K["granted"]
     status = cols.status[o]
     np.copyto(after, status, where=granted)
@@ -914,23 +1062,22 @@ def _exact(cols: Columns, o, g, fam, skind, problems: dict[int, str]) -> np.ndar
                 why = "the holder leaving is not the office's holder"
             else:
                 state = -1
-        else:
-            if kj == _K["established"]:
-                if state >= 0:
-                    why = "the body already exists"
-                else:
-                    state = int(holder[j])
-            elif state < 0:
-                why = "the body does not exist: it cannot be abolished"
+        elif kj == _K["established"]:
+            if state >= 0:
+                why = "the body already exists"
             else:
-                state = -1
+                state = int(holder[j])
+        elif state < 0:
+            why = "the body does not exist: it cannot be abolished"
+        else:
+            state = -1
         if why is not None:
             keep[j] = False
             problems.setdefault(int(o[j]), why)
     return keep
 
 
-def compile_spells(cols: Columns) -> "Spells":
+def compile_spells(cols: Columns) -> Spells:
     """The spells of a valid log, or ``ValidationFailed`` naming the refused events."""
     r = replay_columns(cols)
     if r.problems or cols.record_problems:
@@ -964,10 +1111,10 @@ class Spells:
     certain_to: np.ndarray
     possible_to: np.ndarray
     subject_kind: np.ndarray | None = None  # per subject code: 0 organization, 1 treaty
-    _parties: "PartyIndex | None" = None
+    _parties: PartyIndex | None = None
 
     @classmethod
-    def build(cls, cols: Columns, o, g, value, lo, hi, gone: np.ndarray | None = None) -> "Spells":
+    def build(cls, cols: Columns, o, g, value, lo, hi, gone: np.ndarray | None = None) -> Spells:
         m = len(o)
         nxt = np.empty(m, dtype=np.int32)
         nxt[:-1] = o[1:]
@@ -998,16 +1145,25 @@ class Spells:
             early = ct[cut] > e_lo
             ct[cut[early]] = e_lo[early]
         return cls(
-            columns=cols, family=fam, subject=subject, thing=cols.thing[ev],
-            value=value[keep], value2=value2, event=ev, next_event=nx,
-            possible_from=lo[ev], certain_from=hi[ev], certain_to=ct, possible_to=pt,
+            columns=cols,
+            family=fam,
+            subject=subject,
+            thing=cols.thing[ev],
+            value=value[keep],
+            value2=value2,
+            event=ev,
+            next_event=nx,
+            possible_from=lo[ev],
+            certain_from=hi[ev],
+            certain_to=ct,
+            possible_to=pt,
         )
 
     def __len__(self) -> int:
         return len(self.event)
 
     @property
-    def parties(self) -> "PartyIndex":
+    def parties(self) -> PartyIndex:
         if self._parties is None:
             self._parties = PartyIndex(self)
         return self._parties
@@ -1030,10 +1186,19 @@ class Spells:
             else:
                 v = c.words[self.value[j]]
             e, nx = int(self.event[j]), int(self.next_event[j])
-            out.setdefault((fams[f], c.words[self.subject[j]]), {}).setdefault(c.words[self.thing[j]], []).append((
-                v, c.whens[c.when[e]], c.whens[c.when[nx]] if nx >= 0 else None, by_seq[e],
-                by_seq[nx] if nx >= 0 else None, int(self.possible_from[j]), int(self.certain_from[j]),
-                int(self.certain_to[j]), int(self.possible_to[j])))
+            out.setdefault((fams[f], c.words[self.subject[j]]), {}).setdefault(c.words[self.thing[j]], []).append(
+                (
+                    v,
+                    c.whens[c.when[e]],
+                    c.whens[c.when[nx]] if nx >= 0 else None,
+                    by_seq[e],
+                    by_seq[nx] if nx >= 0 else None,
+                    int(self.possible_from[j]),
+                    int(self.certain_from[j]),
+                    int(self.certain_to[j]),
+                    int(self.possible_to[j]),
+                )
+            )
         return out
 
 
@@ -1061,7 +1226,7 @@ class PartyIndex:
         first = np.ones(n, dtype=bool)
         first[1:] = (subject[1:] != subject[:-1]) | (thing[1:] != thing[:-1])
         starts = np.flatnonzero(first)
-        self.group_start = np.append(starts, n)          # with the end as a sentinel
+        self.group_start = np.append(starts, n)  # with the end as a sentinel
         self.group_subject = subject[starts]
         self.group_party = thing[starts]
         group = np.cumsum(first, dtype=np.int64)
@@ -1098,7 +1263,7 @@ class PartyIndex:
     def _first_search(self, g0: int, g1: int, day: int):
         """(latest spell with possible_from <= day per group, whether it belongs to the group)."""
         a = self.group_start[g0]
-        j = self.key[a:self.group_start[g1]].searchsorted(self.qbase[g0:g1] + day, side="right")
+        j = self.key[a : self.group_start[g1]].searchsorted(self.qbase[g0:g1] + day, side="right")
         j += a - 1
         return j, j >= self.group_start[g0:g1]
 
@@ -1143,7 +1308,7 @@ class PartyIndex:
         (0 is none: a 0 before is a party that joined, a 0 after one that left)."""
         a, b = self.primary(subject, day_from), self.primary(subject, day_to)
         rows = np.flatnonzero(a != b)
-        return self.group_party[self.subject_groups[subject]:][rows], a[rows], b[rows]
+        return self.group_party[self.subject_groups[subject] :][rows], a[rows], b[rows]
 
     # -- every subject at once -----------------------------------------------------------
     def _full_of_spell(self) -> np.ndarray:
@@ -1208,8 +1373,13 @@ class PartyIndex:
             y_cf = _year(cf)
             w_lo = np.where(cf == _jan1(y_cf), y_cf, y_cf + 1)
             w_hi = np.where(ct >= FOREVER, 9999, _year(np.minimum(ct, FOREVER - 1)) - 1)
-            self._years = (self.group_subject[g].astype(np.int64), a_lo.astype(np.int16), a_hi.astype(np.int16),
-                           w_lo.astype(np.int16), w_hi.astype(np.int16))
+            self._years = (
+                self.group_subject[g].astype(np.int64),
+                a_lo.astype(np.int16),
+                a_hi.astype(np.int16),
+                w_lo.astype(np.int16),
+                w_hi.astype(np.int16),
+            )
         return self._years
 
     def members_per_year(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1217,7 +1387,7 @@ class PartyIndex:
         that held the standing on some day of the year, and certainly on every day of it (as
         ``engine.aggregates.members_per_period``)."""
         subj, a_lo, a_hi, w_lo, w_hi = self._year_spans()
-        nsub, years = len(self.words), last - first + 1
+        nsub, _years = len(self.words), last - first + 1
         any_time = _spread(subj, a_lo, a_hi, first, last, nsub)
         whole = _spread(subj, w_lo, w_hi, first, last, nsub)
         return any_time, whole
@@ -1244,4 +1414,6 @@ def _year(days: np.ndarray) -> np.ndarray:
 
 
 def _jan1(years: np.ndarray) -> np.ndarray:
-    return (np.asarray(years, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64) + _EPOCH
+    return (np.asarray(years, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(
+        np.int64
+    ) + _EPOCH

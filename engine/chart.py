@@ -15,22 +15,24 @@ Drawn with matplotlib's Agg canvas: no display is needed and no global pyplot st
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
-from engine.tracks import FOREVER, Spell
-from events.dates import parse_period
-from events.errors import TimelineError
-from events.parties import party_name
+from ..events.dates import parse_period
+from ..events.errors import TimelineError
+from ..events.parties import party_name
+from .tracks import FOREVER, Spell
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from engine.replay import Subject
-    from engine.timeline import Timeline
+    from .replay import Subject
+    from .timeline import Timeline
 
-__all__ = ["membership_chart", "check_chart_path", "ChartError", "CHART_SUFFIXES", "STANDING_COLOURS"]
+__all__ = ["CHART_SUFFIXES", "STANDING_COLOURS", "ChartError", "check_chart_path", "membership_chart"]
 
 CHART_SUFFIXES = (".png", ".svg")
 
@@ -71,7 +73,9 @@ def check_chart_path(out: str | Path | None) -> Path | None:
             f"{' or '.join(CHART_SUFFIXES)}, found {found} — use e.g. --out chart.png"
         )
     if not path.parent.is_dir():
-        raise ChartError(f"cannot write a chart to {str(path)!r}: the folder {str(path.parent)!r} does not exist — create it first")
+        raise ChartError(
+            f"cannot write a chart to {str(path)!r}: the folder {str(path.parent)!r} does not exist — create it first"
+        )
     return path
 
 
@@ -85,7 +89,7 @@ def _day(value: str | date | None, end: bool) -> int | None:
     return (when.hi if end else when.lo).toordinal()
 
 
-def _lineage(timeline: "Timeline", subject: "Subject") -> list[tuple["Subject", int, int]]:
+def _lineage(timeline: Timeline, subject: Subject) -> list[tuple[Subject, int, int]]:
     """The subject and its predecessors, oldest first, each with the days it answers for [lo, hi)."""
     chain = [subject]
     while chain[0].predecessor and chain[0].predecessor in timeline.subjects_by_id:
@@ -117,7 +121,7 @@ def _pieces(segments: list[tuple[int, int, int, str, bool]]) -> list[tuple[int, 
     the segments covering it in order, merging neighbours covered alike."""
     cuts = sorted({a for a, *_ in segments} | {b for _, b, *_ in segments})
     out: list[tuple[int, int, tuple]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         cover = tuple(sorted((o, v, c) for lo, hi, o, v, c in segments if lo <= a and b <= hi))
         if not cover:
             continue
@@ -131,7 +135,7 @@ def _pieces(segments: list[tuple[int, int, int, str, bool]]) -> list[tuple[int, 
 class _Panel:
     """What one subject's panel shows: rows of pieces, and the lineage boundaries."""
 
-    def __init__(self, timeline: "Timeline", subject: "Subject"):
+    def __init__(self, timeline: Timeline, subject: Subject):
         self.subject = subject
         self.eras = _lineage(timeline, subject)
         rows: dict[str, list[tuple[int, int, int, str, bool]]] = {}
@@ -185,7 +189,7 @@ def _num(day: int) -> float:
 
 
 def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -> None:
-    for y, (party, pieces) in enumerate(rows):
+    for y, (_party, pieces) in enumerate(rows):
         for a, b, cover in pieces:
             height = _BAR / len(cover)
             for k, (_, value, certain) in enumerate(cover):
@@ -197,8 +201,17 @@ def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -
                 if certain:
                     ax.barh(top, width, left=x0, height=height, align="edge", color=colour, linewidth=0)
                 else:
-                    ax.barh(top, width, left=x0, height=height, align="edge", facecolor=_lighter(colour),
-                            edgecolor=_darker(colour), hatch=_HATCH, linewidth=0)
+                    ax.barh(
+                        top,
+                        width,
+                        left=x0,
+                        height=height,
+                        align="edge",
+                        facecolor=_lighter(colour),
+                        edgecolor=_darker(colour),
+                        hatch=_HATCH,
+                        linewidth=0,
+                    )
     foundings = [(era, era.founded.when.lo.toordinal()) for era, _, _ in panel.eras]
     foundings = [(era, day) for era, day in foundings if start < day < end]
     header = 0.7 if foundings else 0.0  # a strip above the bars for the lineage labels
@@ -207,8 +220,16 @@ def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -
     ax.tick_params(axis="y", length=0, labelsize=9)
     if not rows:
         ax.set_yticks([])
-        ax.text(0.5, 0.5, "no party has a standing in this period", transform=ax.transAxes,
-                ha="center", va="center", color="#666666", style="italic")
+        ax.text(
+            0.5,
+            0.5,
+            "no party has a standing in this period",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="#666666",
+            style="italic",
+        )
     s = panel.subject
     title = f"{s.id} — {s.name}"
     preds = [e for e in panel.eras[:-1] if e[2] > start]
@@ -218,8 +239,15 @@ def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -
     for era, day in foundings:
         x = _num(day)
         ax.axvline(x, color="#444444", linestyle="--", linewidth=1)
-        ax.annotate(f"{era.id} founded {era.founded.when.text}", xy=(x, -0.5 - header / 2), xytext=(4, 0),
-                    textcoords="offset points", fontsize=8, color="#333333", va="center")
+        ax.annotate(
+            f"{era.id} founded {era.founded.when.text}",
+            xy=(x, -0.5 - header / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=8,
+            color="#333333",
+            va="center",
+        )
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
@@ -233,8 +261,15 @@ def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None, o
     handles = [Patch(facecolor=c, label=v) for v, c in STANDING_COLOURS.items() if v in seen]
     handles += [Patch(facecolor=_OTHER, label=v) for v in sorted(seen - set(STANDING_COLOURS))]
     if any_uncertain:
-        handles.append(Patch(facecolor=_lighter("#555555"), edgecolor="#555555", hatch=_HATCH, linewidth=0,
-                             label="uncertain: the change happened on some day of this window"))
+        handles.append(
+            Patch(
+                facecolor=_lighter("#555555"),
+                edgecolor="#555555",
+                hatch=_HATCH,
+                linewidth=0,
+                label="uncertain: the change happened on some day of this window",
+            )
+        )
     if on_label and on_is_day:
         handles.append(Line2D([], [], color="black", linewidth=1.5, label=on_label))
     elif on_label:
@@ -243,13 +278,13 @@ def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None, o
 
 
 def membership_chart(
-    timeline: "Timeline",
+    timeline: Timeline,
     subjects: Sequence[str],
     start: str | date | None = None,
     end: str | date | None = None,
     on: str | date | None = None,
     out: str | Path | None = None,
-) -> "Figure":
+) -> Figure:
     """Draw every party's standings in each subject over time, one stacked panel per subject.
 
     ``start``/``end`` bound the time axis (EDTF: from the first day of ``start`` to the last
@@ -292,8 +327,13 @@ def membership_chart(
     heights = [max(len(rows), 1) * _ROW_INCH + _PANEL_INCH for _, rows in laid_out]
     fig = Figure(figsize=(11, sum(heights) + _LEGEND_INCH), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False,
-                        gridspec_kw={"height_ratios": [max(len(rows), 1) + 2.5 for _, rows in laid_out]})[:, 0]
+    axes = fig.subplots(
+        len(panels),
+        1,
+        sharex=True,
+        squeeze=False,
+        gridspec_kw={"height_ratios": [max(len(rows), 1) + 2.5 for _, rows in laid_out]},
+    )[:, 0]
     seen: set[str] = set()
     for ax, (panel, rows) in zip(axes, laid_out):
         _draw_panel(ax, panel, rows, lo, stop, seen)
@@ -323,10 +363,19 @@ def membership_chart(
         a.tick_params(axis="x", labelbottom=True, labelsize=9)
 
     known = f", as known on {timeline.as_known:%Y-%m-%d %H:%M} UTC" if timeline.as_known else ""
-    fig.suptitle(f"Standings in {', '.join(resolved)}, {date.fromordinal(lo)} to {date.fromordinal(hi)}{known}",
-                 fontsize=12, x=0.01, ha="left")
-    fig.legend(handles=_legend_handles(seen, any_uncertain, on_label, on_is_day), loc="outside lower center",
-               ncols=5, fontsize=9, frameon=False)
+    fig.suptitle(
+        f"Standings in {', '.join(resolved)}, {date.fromordinal(lo)} to {date.fromordinal(hi)}{known}",
+        fontsize=12,
+        x=0.01,
+        ha="left",
+    )
+    fig.legend(
+        handles=_legend_handles(seen, any_uncertain, on_label, on_is_day),
+        loc="outside lower center",
+        ncols=5,
+        fontsize=9,
+        frameon=False,
+    )
     if path is not None:
         from matplotlib import rc_context
 
@@ -334,5 +383,7 @@ def membership_chart(
             with rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable, selectable
                 fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=150)
         except OSError as e:
-            raise ChartError(f"cannot write the chart to {str(path)!r}: {e.strerror or e} — check the path and its permissions") from None
+            raise ChartError(
+                f"cannot write the chart to {str(path)!r}: {e.strerror or e} — check the path and its permissions"
+            ) from None
     return fig

@@ -16,18 +16,20 @@ standing rests on over that period.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import attrs
 
-from engine.tracks import FOREVER, Track
-from events.codec import event_to_record
-from events.dates import When, parse_period
-from events.model import Event
-from events.parties import party_name, resolve_party
+from ..events.codec import event_to_record
+from ..events.dates import When, parse_period
+from ..events.model import Event
+from ..events.parties import party_name, resolve_party
+from .tracks import FOREVER, Track
 
-__all__ = ["Disagreement", "Comparison", "compare_standings", "possible_standings"]
+__all__ = ["Comparison", "Disagreement", "compare_standings", "possible_standings"]
 
 NONE = "none"
 
@@ -61,9 +63,14 @@ class Disagreement:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "subject": self.subject, "party": self.party, "name": party_name(self.party),
-            "from": self.start.isoformat(), "to": self.end.isoformat(),
-            "a": list(self.a), "b": list(self.b), "certainty": self.certainty,
+            "subject": self.subject,
+            "party": self.party,
+            "name": party_name(self.party),
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "a": list(self.a),
+            "b": list(self.b),
+            "certainty": self.certainty,
             "a_events": [event_to_record(e) for e in self.a_events],
             "b_events": [event_to_record(e) for e in self.b_events],
         }
@@ -125,7 +132,11 @@ def _resting_on(tl, sid: str, party: str, start: int, end: int) -> tuple[Event, 
 
 
 def compare_standings(
-    timeline_a, timeline_b, subject: str, parties: Iterable[str] | None = None, within: str | When | None = None,
+    timeline_a,
+    timeline_b,
+    subject: str,
+    parties: Iterable[str] | None = None,
+    within: str | When | None = None,
 ) -> Comparison:
     """Every party and period where two records disagree on a subject's standings.
 
@@ -139,17 +150,23 @@ def compare_standings(
     start, end = max(alo, blo), min(ahi, bhi)
     notes = []
     if alo != blo or ahi != bhi:
+
         def life(s) -> str:
             return f"founded {s.founded.when.text}" + (f", dissolved {s.dissolved.when.text}" if s.dissolved else "")
+
         notes.append(f"{sa.id} in A: {life(sa)}; in B: {life(sb)}")
     if within is not None:
         period = within if isinstance(within, When) else parse_period(str(within))
         start, end = max(start, period.lo.toordinal()), min(end, period.hi.toordinal())
     if start > end:
-        notes.append(f"{sa.id} never exists in both records{' within ' + str(within) if within else ''}: nothing compared")
+        notes.append(
+            f"{sa.id} never exists in both records{' within ' + str(within) if within else ''}: nothing compared"
+        )
         return Comparison(subject=sa.id, start=None, end=None, disagreements=(), notes=tuple(notes))
     last = None if end >= FOREVER - 1 else date.fromordinal(end)
-    notes.append(f"compared from {date.fromordinal(start).isoformat()}" + (f" to {last.isoformat()}" if last else " on"))
+    notes.append(
+        f"compared from {date.fromordinal(start).isoformat()}" + (f" to {last.isoformat()}" if last else " on")
+    )
     ta, tb = timeline_a.party_tracks(sa.id), timeline_b.party_tracks(sb.id)
     wanted = sorted(set(ta) | set(tb)) if parties is None else sorted({resolve_party(p) for p in parties})
     found: list[Disagreement] = []
@@ -157,7 +174,7 @@ def compare_standings(
         a, b = ta.get(party), tb.get(party)
         days = sorted({start, end + 1} | _bounds(a, start, end) | _bounds(b, start, end))
         runs: list[list] = []  # [first day, last day, a, b]
-        for x, y in zip(days, days[1:]):
+        for x, y in itertools.pairwise(days):
             pa, pb = possible_standings(a, x), possible_standings(b, x)
             if pa == pb:
                 continue
@@ -166,10 +183,19 @@ def compare_standings(
             else:
                 runs.append([x, y - 1, pa, pb])
         for x, y, pa, pb in runs:
-            found.append(Disagreement(
-                subject=sa.id, party=party, start=date.fromordinal(x), end=date.fromordinal(min(y, date.max.toordinal())),
-                a=tuple(sorted(pa)), b=tuple(sorted(pb)), certainty="uncertain" if pa & pb else "certain",
-                a_events=_resting_on(timeline_a, sa.id, party, x, y),
-                b_events=_resting_on(timeline_b, sb.id, party, x, y),
-            ))
-    return Comparison(subject=sa.id, start=date.fromordinal(start), end=last, disagreements=tuple(found), notes=tuple(notes))
+            found.append(
+                Disagreement(
+                    subject=sa.id,
+                    party=party,
+                    start=date.fromordinal(x),
+                    end=date.fromordinal(min(y, date.max.toordinal())),
+                    a=tuple(sorted(pa)),
+                    b=tuple(sorted(pb)),
+                    certainty="uncertain" if pa & pb else "certain",
+                    a_events=_resting_on(timeline_a, sa.id, party, x, y),
+                    b_events=_resting_on(timeline_b, sb.id, party, x, y),
+                )
+            )
+    return Comparison(
+        subject=sa.id, start=date.fromordinal(start), end=last, disagreements=tuple(found), notes=tuple(notes)
+    )

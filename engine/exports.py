@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-from events.catalog_format import write_catalog
-from events.codec import FIELD_ORDER, event_from_record, event_to_record, write_jsonl
-from events.csvio import write_csv
-from events.errors import Problem, TimelineError
-from events.model import Event, Origin
+import duckdb
+
+from ..events.catalog_format import write_catalog
+from ..events.codec import FIELD_ORDER, event_from_record, event_to_record, write_jsonl
+from ..events.csvio import write_csv
+from ..events.errors import Problem, TimelineError
+from ..events.model import Event, Origin
 
 __all__ = ["export_events", "read_parquet"]
 
@@ -37,8 +39,6 @@ def export_events(events: Sequence[Event], to: str, out: Path | None) -> int:
 
 
 def _write_parquet(events: Sequence[Event], out: Path) -> int:
-    import duckdb
-
     with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
         src = Path(tmp) / "events.jsonl"
         with src.open("w", encoding="utf-8") as f:
@@ -64,8 +64,6 @@ def _write_parquet(events: Sequence[Event], out: Path) -> int:
 
 
 def read_parquet(path: Path, problems: list[Problem]) -> list[Event]:
-    import duckdb
-
     label = str(path)
     con = duckdb.connect()
     try:

@@ -4,14 +4,14 @@ corrections and retractions. Problems are collected, never skipped silently.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
-from events.dates import parse_instant
-from events.errors import Problem
-from events.model import Event, Retraction
+from ..events.dates import parse_instant
+from ..events.errors import Problem
+from ..events.model import Event, Retraction
 
-__all__ = ["resolve_log", "problem_for", "known_by"]
+__all__ = ["known_by", "problem_for", "resolve_log"]
 
 
 def problem_for(event: Event, message: str) -> Problem:
@@ -93,7 +93,9 @@ def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tu
                 problems.append(problem_for(e, f"corrects unknown event {e.corrects!r}"))
             continue
         if isinstance(target, Retraction) or isinstance(e, Retraction):
-            problems.append(problem_for(e, "a retraction cannot correct or be corrected; retract the retraction instead"))
+            problems.append(
+                problem_for(e, "a retraction cannot correct or be corrected; retract the retraction instead")
+            )
             continue
         chain, cur = {e.id}, target
         while cur is not None and cur.id not in chain:
@@ -104,8 +106,5 @@ def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tu
             continue
         corrected.add(e.corrects)
 
-    live = [
-        e for e in ordered
-        if e.id not in retracted and e.id not in corrected and not isinstance(e, Retraction)
-    ]
+    live = [e for e in ordered if e.id not in retracted and e.id not in corrected and not isinstance(e, Retraction)]
     return live, problems

@@ -9,17 +9,18 @@ order — so the same set of events always gives the same state.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
-from engine.log import problem_for
-from engine.tracks import Track
-from events.errors import Problem
-from events.model import BodyEvent, Event, OfficeEvent, ParticipationEvent, SubjectEvent
-from events.vocabulary import FULL_STANDING, GRANTABLE, KIND_ORDER
+from ..events.errors import Problem
+from ..events.model import BodyEvent, Event, OfficeEvent, ParticipationEvent, SubjectEvent
+from ..events.vocabulary import FULL_STANDING, GRANTABLE, KIND_ORDER
+from .log import problem_for
+from .tracks import Track
 
-__all__ = ["Subject", "Replayed", "replay", "replay_order"]
+__all__ = ["Replayed", "Subject", "replay", "replay_order"]
 
 
 @attrs.frozen
@@ -95,13 +96,20 @@ def _resumed(old, e, skind):
 def _left(old, e, skind):
     if old is None:
         raise Refused(f"cannot record that {e.party} {e.kind}: it has no standing")
-    return None
 
 
 PARTICIPATION: dict[str, Callable[[Standing | None, ParticipationEvent, str], Standing | None]] = {
-    "signed": _signed, "ratified": _ratified, "acceded": _acceded, "succeeded": _succeeded,
-    "joined": _joined, "granted": _granted, "suspended": _suspended, "resumed": _resumed,
-    "withdrew": _left, "expelled": _left, "ceased": _left,
+    "signed": _signed,
+    "ratified": _ratified,
+    "acceded": _acceded,
+    "succeeded": _succeeded,
+    "joined": _joined,
+    "granted": _granted,
+    "suspended": _suspended,
+    "resumed": _resumed,
+    "withdrew": _left,
+    "expelled": _left,
+    "ceased": _left,
 }
 
 
@@ -114,7 +122,6 @@ def _left_office(old, e: OfficeEvent):
         raise Refused(f"office {e.office} is vacant: nobody can leave it")
     if e.holder is not None and e.holder != old[0]:
         raise Refused(f"{e.holder} cannot leave {e.office}: its holder is {old[0]}")
-    return None
 
 
 def _established(old, e: BodyEvent):
@@ -126,7 +133,6 @@ def _established(old, e: BodyEvent):
 def _abolished(old, e: BodyEvent):
     if old is None:
         raise Refused(f"body {e.body} does not exist: it cannot be abolished")
-    return None
 
 
 OFFICE = {"appointed": _appointed, "left-office": _left_office}
@@ -173,7 +179,8 @@ class Replayed:
 def replay_order(events: Iterable[Event]) -> list[Event]:
     indexed = list(events)
     return [
-        e for _, _, _, e in sorted(
+        e
+        for _, _, _, e in sorted(
             ((e.when.lo.toordinal(), KIND_ORDER[e.kind], i, e) for i, e in enumerate(indexed)),
             key=lambda t: t[:3],
         )
@@ -188,7 +195,11 @@ def replay(events: Iterable[Event]) -> Replayed:
     for e in ordered:
         if e.kind == "founded":
             if e.subject in founded:
-                problems.append(problem_for(e, f"{e.subject} is already founded by {founded[e.subject].id} at {founded[e.subject].where()}"))
+                problems.append(
+                    problem_for(
+                        e, f"{e.subject} is already founded by {founded[e.subject].id} at {founded[e.subject].where()}"
+                    )
+                )
             else:
                 founded[e.subject] = e
     later: dict[str, dict[str, Any]] = {s: {"renamed": []} for s in founded}
@@ -237,7 +248,11 @@ def replay(events: Iterable[Event]) -> Replayed:
 
     subjects = {
         sid: Subject(
-            id=sid, kind=f.subject_kind, name=f.name, founded=f, predecessor=f.predecessor,
+            id=sid,
+            kind=f.subject_kind,
+            name=f.name,
+            founded=f,
+            predecessor=f.predecessor,
             renamed=tuple(later[sid]["renamed"]),
             entered_into_force=later[sid].get("entered_into_force"),
             dissolved=later[sid].get("dissolved"),
@@ -255,6 +270,10 @@ def replay(events: Iterable[Event]) -> Replayed:
             track = track.ended_by(gone.when.lo.toordinal(), gone.when.hi.toordinal(), gone.when.text, gone.id)
         tracks[family].setdefault(subject, {})[thing] = track
     return Replayed(
-        subjects=subjects, parties=tracks["party"], offices=tracks["office"], bodies=tracks["body"],
-        events=tuple(ordered), problems=tuple(problems),
+        subjects=subjects,
+        parties=tracks["party"],
+        offices=tracks["office"],
+        bodies=tracks["body"],
+        events=tuple(ordered),
+        problems=tuple(problems),
     )

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import duckdb
 
-from events.vocabulary import KIND_ORDER, PARTICIPATION_KINDS
+from ..events.vocabulary import KIND_ORDER, PARTICIPATION_KINDS
 
-__all__ = ["compile_spells", "VIEWS_SQL"]
+__all__ = ["VIEWS_SQL", "compile_spells"]
 
 _RANK = "CASE kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_ORDER.items()) + " END"
 _PARTICIPATION = ", ".join(f"'{k}'" for k in PARTICIPATION_KINDS)
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, source: str, as_known: str | None, prefix: str) -> None:
+def resolve_in_sql(con: duckdb.DuckDBPyConnection, source: str, as_known: str | None, prefix: str) -> None:
     """``{prefix}live``: the events of ``source`` in force, known by ``as_known``."""
     where = "WHERE recorded <= CAST(? AS TIMESTAMPTZ)" if as_known else ""
     params = [as_known] if as_known else []
@@ -71,7 +71,7 @@ def _spells_sql(live: str) -> str:
                     WHEN 'established' THEN COALESCE(e.name, e.body)
                     ELSE NULL END AS raw_value,
                CASE WHEN e.kind = 'appointed' THEN e.nationality END AS value2,
-               {_RANK.replace('kind', 'e.kind')} AS rank
+               {_RANK.replace("kind", "e.kind")} AS rank
         FROM {live} e JOIN kinds k ON k.sid = e.subject
         WHERE e.kind IN ({_PARTICIPATION}, 'appointed', 'left-office', 'established', 'abolished')
     ),
@@ -117,11 +117,16 @@ def _spells_sql(live: str) -> str:
     """
 
 
-def compile_spells(con: duckdb.DuckDBPyConnection, source: str = "event_log", as_known: str | None = None,
-                   target: str = "spells", temp: bool = False) -> None:
+def compile_spells(
+    con: duckdb.DuckDBPyConnection,
+    source: str = "event_log",
+    as_known: str | None = None,
+    target: str = "spells",
+    temp: bool = False,
+) -> None:
     """Compile ``source`` (as known by ``as_known``) into the table ``target``."""
     prefix = f"{target}_"
-    _resolve(con, source, as_known, prefix)
+    resolve_in_sql(con, source, as_known, prefix)
     kind = "TEMP TABLE" if temp else "TABLE"
     con.execute(f"CREATE OR REPLACE {kind} {target} AS {_spells_sql(prefix + 'live')}")
     con.execute(f"CREATE OR REPLACE {kind} {target}_in_force AS SELECT seq FROM {prefix}live")

@@ -11,23 +11,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Sequence
 
+import attrs
 import duckdb
 
-from engine.log import problem_for
-from engine.spans_sql import VIEWS_SQL, compile_spells
-from events.codec import FIELD_ORDER, event_from_record, event_to_record
-from events.dates import parse_instant
-from events.errors import Problem, StoreBusy, StoreError, ValidationFailed
-from events.model import Event, Origin
+from ..events.codec import FIELD_ORDER, event_from_record, event_to_record
+from ..events.dates import parse_instant
+from ..events.errors import Problem, StoreBusy, StoreError, ValidationFailed
+from ..events.model import Event, Origin
+from . import bulk
+from .log import problem_for
+from .spans_sql import VIEWS_SQL, compile_spells
+from .validation import validate_events
 
-__all__ = ["Store", "SCHEMA_VERSION", "AppendResult"]
+__all__ = ["SCHEMA_VERSION", "AppendResult", "Store"]
 
 SCHEMA_VERSION = 2
 
@@ -89,11 +93,17 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         text = str(e)
         if "lock" in text.lower():
             raise StoreBusy(f"store is busy: another process is using {path}; try again when it has finished") from None
-        if ("not a valid DuckDB database" in text or "database file" in text.lower() or "header" in text.lower()
-                or "extension" in text.lower()):
+        if (
+            "not a valid DuckDB database" in text
+            or "database file" in text.lower()
+            or "header" in text.lower()
+            or "extension" in text.lower()
+        ):
             raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
         if "Permission denied" in text or "read-only" in text.lower() or "Operation not permitted" in text:
-            raise StoreError(f"{path}: permission denied (cannot open the store for {'reading' if read_only else 'writing'})") from None
+            raise StoreError(
+                f"{path}: permission denied (cannot open the store for {'reading' if read_only else 'writing'})"
+            ) from None
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
     except duckdb.Error as e:
         text = str(e)
@@ -135,7 +145,7 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def init(cls, path: str | os.PathLike) -> tuple["Store", bool]:
+    def init(cls, path: str | os.PathLike) -> tuple[Store, bool]:
         """Create a store at ``path``; (store, created) — an existing store is opened as it is."""
         path = Path(path)
         if path.exists():
@@ -146,8 +156,10 @@ class Store:
         try:
             con.execute("BEGIN")
             con.execute(_SCHEMA + _SIDE)
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
-                        [str(SCHEMA_VERSION), datetime.now(timezone.utc).isoformat()])
+            con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
+                [str(SCHEMA_VERSION), datetime.now(UTC).isoformat()],
+            )
             con.execute(_EVENTS_VIEW)
             compile_spells(con)
             for sql in VIEWS_SQL():
@@ -160,7 +172,7 @@ class Store:
         return cls(con, path, False), True
 
     @classmethod
-    def open(cls, path: str | os.PathLike, read_only: bool = False) -> "Store":
+    def open(cls, path: str | os.PathLike, read_only: bool = False) -> Store:
         path = Path(path)
         if not path.exists():
             raise StoreError(f"no store at {path}: create one with `timeline init --store {path}`")
@@ -187,14 +199,14 @@ class Store:
         return store
 
     @classmethod
-    def memory(cls, events: Sequence[Event] = ()) -> "Store":
+    def memory(cls, events: Sequence[Event] = ()) -> Store:
         """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
         con = duckdb.connect(":memory:", config=CONFIG)
         con.execute(_SCHEMA + _SIDE)
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute(_EVENTS_VIEW)
         store = cls(con, None, False)
-        store._insert(list(events), datetime(1970, 1, 1, tzinfo=timezone.utc).isoformat().replace("+00:00", "Z"))
+        store._insert(list(events), datetime(1970, 1, 1, tzinfo=UTC).isoformat().replace("+00:00", "Z"))
         compile_spells(con)
         for sql in VIEWS_SQL():
             con.execute(sql)
@@ -210,8 +222,10 @@ class Store:
         if not str(row[0]).isdigit():
             raise StoreError(f"{self.path} is not a timeline store (bad schema version {str(row[0])[:40]!r})")
         if int(row[0]) < 1:
-            raise StoreError(f"{self.path} has schema version {str(row[0])[:40]}, which no version of this "
-                             "program wrote: it is not a timeline store")
+            raise StoreError(
+                f"{self.path} has schema version {str(row[0])[:40]}, which no version of this "
+                "program wrote: it is not a timeline store"
+            )
         return int(row[0])
 
     def _upgrade(self, version: int) -> None:
@@ -230,7 +244,7 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -257,25 +271,44 @@ class Store:
         if not events:
             return
         start = self.con.execute("SELECT COALESCE(max(seq), 0) FROM event_log").fetchone()[0] + 1
-        columns = {c: "VARCHAR" for c in ["seq", *[c for c in _COLUMNS if c != "recorded"], "sources",
-                                         "recorded_text", "when_text", "eff_lo", "eff_hi", "record"]}
+        columns = {
+            c: "VARCHAR"
+            for c in [
+                "seq",
+                *[c for c in _COLUMNS if c != "recorded"],
+                "sources",
+                "recorded_text",
+                "when_text",
+                "eff_lo",
+                "eff_hi",
+                "record",
+            ]
+        }
         columns.update(seq="BIGINT", eff_lo="DATE", eff_hi="DATE")
-        self._rows_into("event_log", columns, (_row(e, start + i, recorded) for i, e in enumerate(events)),
-                        computed={"recorded": "CAST(recorded_utc AS TIMESTAMPTZ)"}, helpers={"recorded_utc": "VARCHAR"})
+        self._rows_into(
+            "event_log",
+            columns,
+            (_row(e, start + i, recorded) for i, e in enumerate(events)),
+            computed={"recorded": "CAST(recorded_utc AS TIMESTAMPTZ)"},
+            helpers={"recorded_utc": "VARCHAR"},
+        )
 
-    def append(self, events: Sequence[Event], *, now: datetime | None = None,
-               side: dict[str, dict[str, list[dict]]] | None = None,
-               party_names: dict[str, str] | None = None) -> AppendResult:
+    def append(
+        self,
+        events: Sequence[Event],
+        *,
+        now: datetime | None = None,
+        side: dict[str, dict[str, list[dict]]] | None = None,
+        party_names: dict[str, str] | None = None,
+    ) -> AppendResult:
         """Add events atomically: all of them or, on any problem, none (``ValidationFailed``).
 
         ``side`` replaces the side records of each data set it names, and ``party_names``
         records names of user-assigned party codes, in the same transaction.
         """
-        from engine.timeline import validate_events
-
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
-        recorded = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="microseconds")
+        recorded = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
         recorded = recorded.replace("+00:00", "Z")
         problems: list[Problem] = []
         fresh: list[Event] = []
@@ -283,8 +316,13 @@ class Store:
         for e in events:
             if e.id in batch:
                 if batch[e.id] != e:
-                    problems.append(problem_for(e, f"id {e.id!r} is used twice in this input with different "
-                                                   f"content (also at {batch[e.id].where()})"))
+                    problems.append(
+                        problem_for(
+                            e,
+                            f"id {e.id!r} is used twice in this input with different "
+                            f"content (also at {batch[e.id].where()})",
+                        )
+                    )
                 continue
             batch[e.id] = e
         stored = self._stored_records(list(batch))
@@ -295,8 +333,13 @@ class Store:
                 if _same(rec, e):
                     unchanged += 1
                 else:
-                    problems.append(problem_for(e, f"id {eid!r} is already in the store (event #{seq}) with different "
-                                                   "content; to change it, add an event that `corrects` it"))
+                    problems.append(
+                        problem_for(
+                            e,
+                            f"id {eid!r} is already in the store (event #{seq}) with different "
+                            "content; to change it, add an event that `corrects` it",
+                        )
+                    )
             else:
                 fresh.append(e)
         if problems:
@@ -324,7 +367,6 @@ class Store:
     def _append_bulk(self, fresh: list[Event], recorded: str, extras) -> bool:
         """Insert, check the whole log in bulk, and commit; False (nothing written) when the bulk
         path refuses the log or cannot read it, so that the Python validator says why."""
-        from engine import bulk
 
         class _Refused(Exception):
             pass
@@ -342,8 +384,14 @@ class Store:
             return False
         return True
 
-    def _rows_into(self, table: str, columns: dict[str, str], rows: Iterable[dict],
-                   computed: dict[str, str] | None = None, helpers: dict[str, str] | None = None) -> None:
+    def _rows_into(
+        self,
+        table: str,
+        columns: dict[str, str],
+        rows: Iterable[dict],
+        computed: dict[str, str] | None = None,
+        helpers: dict[str, str] | None = None,
+    ) -> None:
         """Insert many rows through a JSON-lines file: fast for DuckDB, and no per-row SQL.
 
         ``columns`` are copied as they are; ``computed`` columns are SQL over the row's fields,
@@ -367,9 +415,15 @@ class Store:
     def _put_side(self, side: dict[str, dict[str, list[dict]]]) -> None:
         for dataset, parts in side.items():
             self.con.execute("DELETE FROM side_records WHERE dataset = ?", [dataset])
-            self._rows_into("side_records", {"dataset": "VARCHAR", "part": "VARCHAR", "pos": "BIGINT", "record": "VARCHAR"},
-                            ({"dataset": dataset, "part": part, "pos": i, "record": json.dumps(r, ensure_ascii=False)}
-                             for part, rows in parts.items() for i, r in enumerate(rows)))
+            self._rows_into(
+                "side_records",
+                {"dataset": "VARCHAR", "part": "VARCHAR", "pos": "BIGINT", "record": "VARCHAR"},
+                (
+                    {"dataset": dataset, "part": part, "pos": i, "record": json.dumps(r, ensure_ascii=False)}
+                    for part, rows in parts.items()
+                    for i, r in enumerate(rows)
+                ),
+            )
 
     def _put_names(self, names: dict[str, str]) -> None:
         for code, name in names.items():
@@ -397,17 +451,15 @@ class Store:
                 self.con.execute(sql)
             self.con.execute("COMMIT")
         except duckdb.Error as e:
-            try:
+            # the transaction may never have begun or be gone already: then nothing was written
+            with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass  # the transaction never began or is already gone: nothing was written
-            raise StoreError(f"{self.path}: cannot write to the store, nothing was changed "
-                             f"({str(e).splitlines()[0]})") from None
+            raise StoreError(
+                f"{self.path}: cannot write to the store, nothing was changed ({str(e).splitlines()[0]})"
+            ) from None
         except BaseException:
-            try:
+            with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
             raise
 
     def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:
@@ -420,6 +472,4 @@ class Store:
 
 
 def _with_recorded(event: Event, recorded: str) -> Event:
-    import attrs
-
     return attrs.evolve(event, recorded=recorded)

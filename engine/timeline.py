@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from engine.answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
-from engine.log import known_by, resolve_log
-from engine.replay import Replayed, Subject, replay
-from engine.tracks import Track, day_window
-from events.codec import event_to_record
-from events.dates import When, parse_instant, parse_period
-from events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
-from events.io import catalog_paths, read_paths
-from events.model import Event, OfficeEvent, ParticipationEvent
-from events.parties import normalize_name as _norm, party_name, resolve_party
-from events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
+import duckdb
 
-__all__ = ["Timeline", "validate_events", "validate_paths"]
+from ..events.codec import event_to_record
+from ..events.dates import When, parse_instant, parse_period
+from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
+from ..events.io import catalog_paths, read_paths
+from ..events.model import Event, OfficeEvent, ParticipationEvent
+from ..events.parties import normalize_name as _norm
+from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
+from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
+from .records import MemoryRecord, Record, StoreRecord
+from .replay import Subject
+from .spans_sql import VIEWS_SQL, compile_spells
+from .store import Store
+from .tracks import Track, day_window
+
+__all__ = ["Timeline", "subject_lookup"]
 
 _ALIASES = {"ODKB": "CSTO", "CSCE": "OSCE", "SHOS": "SCO", "KSTO": "CSTO", "DKB": "CST"}
 
@@ -45,57 +50,41 @@ def _period(on: str | When) -> When:
     return on if isinstance(on, When) else parse_period(str(on))
 
 
-def validate_events(events: Sequence[Event], as_known: datetime | None = None) -> tuple[Replayed, list[Problem]]:
-    live, problems = resolve_log(events, as_known)
-    replayed = replay(live)
-    return replayed, problems + list(replayed.problems)
-
-
-def validate_paths(paths: Iterable[str | os.PathLike]) -> list[Problem]:
-    """Every problem in these event files: reading, records, references and transitions."""
-    problems: list[Problem] = []
-    events = read_paths(paths, problems)
-    _, more = validate_events(events)
-    seen = set()
-    out = []
-    for p in problems + more:
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return sorted(out, key=lambda p: (p.file, p.line))
-
-
 class Timeline:
-    """A log of events, replayed; every query answers from the index of change points."""
+    """A record of events, replayed; every query answers from the index of change points.
 
-    def __init__(self, events: Sequence[Event], as_known: datetime | str | None = None, origin: str = "events"):
-        if isinstance(as_known, str):
-            as_known = parse_instant(as_known)
-        self.raw = tuple(events)
-        self.as_known = as_known
-        self.origin = origin
-        self.index, problems = validate_events(self.raw, as_known)
-        if problems:
-            raise ValidationFailed(problems)
+    ``Timeline(events)`` replays events held in memory; :meth:`load` reads the bundled catalog,
+    event files or a DuckDB store.
+    """
+
+    def __init__(self, events: Sequence[Event] = (), as_known: datetime | str | None = None, origin: str = "events"):
+        self._init(MemoryRecord(events, _instant(as_known), origin))
+
+    def _init(self, record: Record) -> None:
+        self.record = record
+        self._connection: tuple[duckdb.DuckDBPyConnection, str] | None = None
         self._lookup = self._subject_lookup()
+
+    @classmethod
+    def _of(cls, record: Record) -> Timeline:
+        tl = cls.__new__(cls)
+        tl._init(record)
+        return tl
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
     def load(
         cls,
-        events: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+        events: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
         *,
-        store: str | os.PathLike | None = None,
+        store: str | os.PathLike[str] | None = None,
         as_known: datetime | str | None = None,
-    ) -> "Timeline":
+    ) -> Timeline:
         """The bundled catalog by default; or event files/folders; or a DuckDB store."""
         if store is not None:
-            from engine.store import Store
-            from engine.store_timeline import StoreTimeline
-
-            return StoreTimeline(Store.open(store, read_only=True), as_known=as_known)
+            return cls.from_store(Store.open(store, read_only=True), as_known=as_known)
         if events is None:
-            paths: list = list(catalog_paths())
+            paths: list[str | os.PathLike[str]] = list(catalog_paths())
             origin = "catalog"
         else:
             paths = [events] if isinstance(events, (str, os.PathLike)) else list(events)
@@ -106,35 +95,80 @@ class Timeline:
             raise ValidationFailed(problems)
         return cls(evs, as_known=as_known, origin=origin)
 
-    def as_of_knowledge(self, as_known: datetime | str | None) -> "Timeline":
-        """The same record as it was known at ``as_known``."""
-        return Timeline(self.raw, as_known=as_known, origin=self.origin)
+    @classmethod
+    def from_store(cls, store: Store, as_known: datetime | str | None = None) -> Timeline:
+        """The record held in an open store (answers from its compiled spells)."""
+        return cls._of(StoreRecord(store, _instant(as_known)))
 
-    # -- the index: overridden by a store-backed timeline ---------------------------------
+    def as_of_knowledge(self, as_known: datetime | str | None) -> Timeline:
+        """The same record as it was known at ``as_known``."""
+        return self._of(self.record.as_of(_instant(as_known)))
+
+    # -- the record ----------------------------------------------------------------------
     @property
-    def subjects_by_id(self) -> dict[str, Subject]:
-        return self.index.subjects
+    def as_known(self) -> datetime | None:
+        return self.record.as_known
+
+    @property
+    def origin(self) -> str:
+        return self.record.origin
+
+    @property
+    def store(self) -> Store | None:
+        """The store the record is read from (None for events held in memory)."""
+        return self.record.store
+
+    @property
+    def raw(self) -> tuple[Event, ...]:
+        """Every event of the record as written (all editions)."""
+        return self.record.raw
+
+    @property
+    def subjects_by_id(self) -> Mapping[str, Subject]:
+        return self.record.subjects
 
     def party_tracks(self, sid: str) -> dict[str, Track]:
-        return self.index.parties.get(sid, {})
+        return self.record.tracks("party", sid)
 
     def office_tracks(self, sid: str) -> dict[str, Track]:
-        return self.index.offices.get(sid, {})
+        return self.record.tracks("office", sid)
 
     def body_tracks(self, sid: str) -> dict[str, Track]:
-        return self.index.bodies.get(sid, {})
+        return self.record.tracks("body", sid)
 
     def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
         """The events in force (after corrections and retractions), in replay order."""
-        return [
-            e for e in self.index.events
-            if (subject is None or e.subject == subject)
-            and (party is None or getattr(e, "party", None) == party)
-        ]
+        return self.record.events_in_force(subject, party)
+
+    def party_name(self, code: str) -> str:
+        return self.record.parties.name(code)
+
+    def resolve_party(self, text: str) -> str:
+        return self.record.parties.resolve(text)
+
+    def connection(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+        """(DuckDB connection, spells table) over this record: its store, or an in-memory one
+        built from its events once and kept for the life of the timeline. The views ``events``,
+        ``spans`` and ``office_terms`` on it show this record as known."""
+        if self._connection is None:
+            store = self.store if self.store is not None else Store.memory(self.raw)
+            spells = "spells"
+            if self.as_known is not None:
+                compile_spells(store.con, as_known=self.as_known.isoformat(), target="known_spells", temp=True)
+                spells = "known_spells"
+                for sql in VIEWS_SQL("known_spells", "TEMP "):
+                    store.con.execute(sql)
+                # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
+                store.con.execute(
+                    "CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM main.events "
+                    f"WHERE recorded <= TIMESTAMPTZ '{self.as_known.isoformat()}'"
+                )
+            self._connection = (store.con, spells)
+        return self._connection
 
     # -- subjects ------------------------------------------------------------------------
     def _subject_lookup(self) -> dict[str, str]:
-        return subject_lookup(self.subjects_by_id, ((s.id, n) for s in self.subjects_by_id.values() for n in s.names))
+        return subject_lookup(self.subjects_by_id, self.record.subject_names())
 
     def subject(self, text: str) -> Subject:
         """A subject by id (any case), alias or name; unknown ones suggest the closest."""
@@ -158,8 +192,13 @@ class Timeline:
     def subjects(self) -> list[dict[str, Any]]:
         out = []
         for s in sorted(self.subjects_by_id.values(), key=lambda s: s.id):
-            row = {"id": s.id, "kind": s.kind, "name": s.names[-1], "founded": s.founded.date.text,
-                   "predecessor": s.predecessor}
+            row = {
+                "id": s.id,
+                "kind": s.kind,
+                "name": s.names[-1],
+                "founded": s.founded.date.text,
+                "predecessor": s.predecessor,
+            }
             row["entered_into_force"] = s.entered_into_force.when.text if s.entered_into_force else None
             row["dissolved"] = s.dissolved.when.text if s.dissolved else None
             out.append(row)
@@ -187,7 +226,9 @@ class Timeline:
             if pred is None:
                 notes.append(f"{target.id} did not exist on {period.text} ({when})")
                 break
-            notes.append(f"{target.id} did not exist on {period.text} ({when}); answering for its predecessor {pred.id} ({pred.name})")
+            notes.append(
+                f"{target.id} did not exist on {period.text} ({when}); answering for its predecessor {pred.id} ({pred.name})"
+            )
             target = pred
         return asked, target, exists, notes
 
@@ -204,31 +245,62 @@ class Timeline:
                     if spell.value in seen or not keep(spell.value):
                         continue
                     seen.add(spell.value)
-                    rows.append(make(thing, spell.value, spell, spell,
-                                     "certain" if certain else "uncertain", None, day_window(spell, lo)))
+                    rows.append(
+                        make(
+                            thing,
+                            spell.value,
+                            spell,
+                            spell,
+                            "certain" if certain else "uncertain",
+                            None,
+                            day_window(spell, lo),
+                        )
+                    )
             else:
                 for cov in track.over(lo, hi):
                     if keep(cov.value):
-                        rows.append(make(thing, cov.value, cov.first, cov.last,
-                                         cov.certainty, cov.during, cov.window))
+                        rows.append(make(thing, cov.value, cov.first, cov.last, cov.certainty, cov.during, cov.window))
         return rows
 
-    @staticmethod
-    def _member_row(party, standing, first, last, certainty, during, window) -> MemberRow:
-        return MemberRow(party=party, name=party_name(party), standing=standing, since=first.since,
-                         until=last.until, certainty=certainty, during=during,
-                         window=window, event_id=first.event_id)
+    def _member_row(self, party, standing, first, last, certainty, during, window) -> MemberRow:
+        return MemberRow(
+            party=party,
+            name=self.party_name(party),
+            standing=standing,
+            since=first.since,
+            until=last.until,
+            certainty=certainty,
+            during=during,
+            window=window,
+            event_id=first.event_id,
+        )
 
     @staticmethod
     def _office_row(office, value, first, last, certainty, during, window) -> OfficeRow:
-        return OfficeRow(office=office, holder=value[0], nationality=value[1], since=first.since,
-                         until=last.until, certainty=certainty, during=during,
-                         window=window, event_id=first.event_id)
+        return OfficeRow(
+            office=office,
+            holder=value[0],
+            nationality=value[1],
+            since=first.since,
+            until=last.until,
+            certainty=certainty,
+            during=during,
+            window=window,
+            event_id=first.event_id,
+        )
 
     @staticmethod
     def _body_row(body, name, first, last, certainty, during, window) -> BodyRow:
-        return BodyRow(body=body, name=name, since=first.since, until=last.until,
-                       certainty=certainty, during=during, window=window, event_id=first.event_id)
+        return BodyRow(
+            body=body,
+            name=name,
+            since=first.since,
+            until=last.until,
+            certainty=certainty,
+            during=during,
+            window=window,
+            event_id=first.event_id,
+        )
 
     def _standing_filter(self, subject: Subject, standing: str | None):
         if standing is None:
@@ -239,8 +311,9 @@ class Timeline:
         allowed = ORGANIZATION_STANDINGS if subject.kind == "organization" else TREATY_STANDINGS
         if standing not in allowed:
             article = "an" if subject.kind[0] in "aeiou" else "a"
-            raise BadArgument(f"unknown standing {standing!r} for {article} {subject.kind} "
-                              f"(expected all, {', '.join(allowed)})")
+            raise BadArgument(
+                f"unknown standing {standing!r} for {article} {subject.kind} (expected all, {', '.join(allowed)})"
+            )
         return lambda v: v == standing
 
     # -- queries -------------------------------------------------------------------------
@@ -248,10 +321,17 @@ class Timeline:
         """Who held a standing (full participation by default) on a day or over a period."""
         period = _period(on)
         asked, target, exists, notes = self._lineage(subject, period)
-        rows = self._rows(self.party_tracks(target.id), period, self._member_row,
-                          self._standing_filter(target, standing))
-        return Members(subject=asked.id, answered_for=target.id, on=period.text, exists=exists,
-                       rows=tuple(rows), notes=tuple(notes))
+        rows = self._rows(
+            self.party_tracks(target.id), period, self._member_row, self._standing_filter(target, standing)
+        )
+        return Members(
+            subject=asked.id,
+            answered_for=target.id,
+            on=period.text,
+            exists=exists,
+            rows=tuple(rows),
+            notes=tuple(notes),
+        )
 
     def state(self, subject: str, on: str | When) -> State:
         """Every party with any standing, the office holders and the bodies, on a day or over a period."""
@@ -259,7 +339,10 @@ class Timeline:
         asked, target, exists, notes = self._lineage(subject, period)
         sid = target.id
         return State(
-            subject=asked.id, answered_for=sid, on=period.text, exists=exists,
+            subject=asked.id,
+            answered_for=sid,
+            on=period.text,
+            exists=exists,
             members=tuple(self._rows(self.party_tracks(sid), period, self._member_row)),
             offices=tuple(self._rows(self.office_tracks(sid), period, self._office_row)),
             bodies=tuple(self._rows(self.body_tracks(sid), period, self._body_row)),
@@ -278,7 +361,7 @@ class Timeline:
         when = on if isinstance(on, When) else parse_period(on.isoformat() if isinstance(on, date) else str(on))
         day = When(when.text, when.lo, when.lo)
         _, target, _, _ = self._lineage(subject, day)
-        track = self.party_tracks(target.id).get(resolve_party(party))
+        track = self.party_tracks(target.id).get(self.resolve_party(party))
         return self._primary(track, day.lo.toordinal()) if track else None
 
     def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
@@ -313,14 +396,21 @@ class Timeline:
             y = self._primary(oafter[office], db) if office in oafter else None
             if x != y:
                 offices.append({"office": office, "from": x[0] if x else None, "to": y[0] if y else None})
-        return Diff(subject=s.id, from_=a.text, to=b.text, joined=tuple(joined), left=tuple(left),
-                    changed=tuple(changed), offices=tuple(offices))
+        return Diff(
+            subject=s.id,
+            from_=a.text,
+            to=b.text,
+            joined=tuple(joined),
+            left=tuple(left),
+            changed=tuple(changed),
+            offices=tuple(offices),
+        )
 
     def explain(self, subject: str, party: str, on: str | When) -> Explanation:
         """A party's standing and the chain of events and sources behind it."""
         period = _period(on)
         asked, target, _, notes = self._lineage(subject, period)
-        code = resolve_party(party)
+        code = self.resolve_party(party)
         track = self.party_tracks(target.id).get(code)
         rows = self._rows({code: track}, period, self._member_row) if track else []
         end = period.hi.toordinal()
@@ -333,15 +423,23 @@ class Timeline:
                 chain.append(rec)
         if not rows:
             notes.append(f"{code} had no standing in {target.id} on {period.text}")
-        return Explanation(subject=asked.id, answered_for=target.id, party=code, name=party_name(code),
-                           on=period.text, rows=tuple(rows), chain=tuple(chain), notes=tuple(notes))
+        return Explanation(
+            subject=asked.id,
+            answered_for=target.id,
+            party=code,
+            name=self.party_name(code),
+            on=period.text,
+            rows=tuple(rows),
+            chain=tuple(chain),
+            notes=tuple(notes),
+        )
 
     def history(self, who: str, subject: str | None = None) -> list[Event]:
         """Every event in force about a party (by code or name) or a person (office holder)."""
         sid = self.subject(subject).id if subject else None
         events = self.events_in_force(sid)
         try:
-            code = resolve_party(who)
+            code = self.resolve_party(who)
         except UnknownParty as unknown:
             needle = _norm(who)
             found = [e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)]
@@ -353,7 +451,8 @@ class Timeline:
                 raise UnknownParty(f"no party or office holder {who!r} — did you mean {' or '.join(close)}?") from None
             raise unknown
         return [
-            e for e in events
+            e
+            for e in events
             if (isinstance(e, ParticipationEvent) and e.party == code)
             or (isinstance(e, OfficeEvent) and (e.holder == code))
         ]
@@ -361,4 +460,8 @@ class Timeline:
     def log(self, subject: str | None = None) -> list[Event]:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
-        return [e for e in self.raw if known_by(e, self.as_known) and (sid is None or e.subject == sid)]
+        return self.record.log(sid)
+
+
+def _instant(as_known: datetime | str | None) -> datetime | None:
+    return parse_instant(as_known) if isinstance(as_known, str) else as_known

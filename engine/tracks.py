@@ -11,14 +11,15 @@ before the next transition's ``lo``. Queries are binary searches over the spells
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Hashable, Iterator
 from datetime import date
-from typing import Any, Hashable, Iterator
+from typing import Any
 
 import attrs
 
-from events.model import Event
+from ..events.model import Event
 
-__all__ = ["FOREVER", "Spell", "Track", "Coverage"]
+__all__ = ["FOREVER", "Coverage", "Spell", "Track"]
 
 FOREVER = date(9999, 12, 31).toordinal() + 1
 
@@ -59,7 +60,7 @@ class Coverage:
 class Track:
     """The spells of one thing, built once from its transitions, searched many times."""
 
-    __slots__ = ("spells", "_froms", "_reach")
+    __slots__ = ("_froms", "_reach", "spells")
 
     def __init__(self, spells: list[Spell]):
         """From spells in replay order (see :meth:`from_transitions`)."""
@@ -72,7 +73,7 @@ class Track:
         self._reach = reach
 
     @classmethod
-    def from_transitions(cls, transitions: list[tuple[int, int, Any, Event]]) -> "Track":
+    def from_transitions(cls, transitions: list[tuple[int, int, Any, Event]]) -> Track:
         """From (lo, hi, value after, event) in replay order; a ``None`` value ends a spell."""
         spells: list[Spell] = []
         for k, (lo, hi, value, event) in enumerate(transitions):
@@ -85,7 +86,7 @@ class Track:
                 spells.append(Spell(value, event.when.text, None, event.id, None, lo, hi, FOREVER, FOREVER))
         return cls(spells)
 
-    def ended_by(self, lo: int, hi: int, text: str, event_id: str) -> "Track":
+    def ended_by(self, lo: int, hi: int, text: str, event_id: str) -> Track:
         """The track cut at an end that happened on some day of [lo, hi] (a dissolution)."""
         spells = []
         for s in self.spells:

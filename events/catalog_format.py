@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from events.codec import FIELD_ORDER, event_from_record, event_to_record, json_line
-from events.errors import Problem, TimelineError
-from events.model import Event, Origin
+from .codec import FIELD_ORDER, event_from_record, event_to_record, json_line
+from .errors import Problem, TimelineError
+from .model import Event, Origin
 
 __all__ = ["read_catalog", "write_catalog"]
 
@@ -78,7 +79,7 @@ def read_catalog(lines: Iterable[str], file: str, problems: list[Problem]) -> It
             continue
         indent = len(line) - len(line.lstrip(" "))
         try:
-            if "\t" in line[:indent + 1] and line[0] == "\t":
+            if "\t" in line[: indent + 1] and line[0] == "\t":
                 raise _Syntax("indent with spaces, not tabs")
             if indent == 0:
                 yield from finish()
@@ -148,7 +149,11 @@ def write_catalog(events: Iterable[Event], out) -> int:
                     for k in _SOURCE_KEYS[1:]:
                         if k in s:
                             v = s[k]
-                            v = json_line(v) if k == "page" and isinstance(v, str) and _NUMBER.match(v.strip()) else _fmt(v)
+                            v = (
+                                json_line(v)
+                                if k == "page" and isinstance(v, str) and _NUMBER.match(v.strip())
+                                else _fmt(v)
+                            )
                             out.write(f"    {k}: {v}\n")
             else:
                 out.write(f"  {key}: {_fmt(value)}\n")

@@ -8,26 +8,41 @@ they are read.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from events.dates import parse_date, parse_instant
-from events.errors import BadDate, BadEvent, Problem, TimelineError, shorten
-from events.model import (
-    BodyEvent, Event, OfficeEvent, Origin, ParticipationEvent, Retraction, Source, SubjectEvent,
+from .dates import parse_date, parse_instant
+from .errors import BadDate, BadEvent, Problem, TimelineError, shorten
+from .model import (
+    BodyEvent,
+    Event,
+    OfficeEvent,
+    Origin,
+    ParticipationEvent,
+    Retraction,
+    Source,
+    SubjectEvent,
 )
-from events.parties import is_party_code
-from events.vocabulary import (
-    BODY_KINDS, GRANTABLE, KINDS, LIFECYCLE_KINDS, OFFICE_KINDS, PARTICIPATION_KINDS, SUBJECT_KINDS,
+from .parties import is_party_code
+from .vocabulary import (
+    BODY_KINDS,
+    GRANTABLE,
+    KINDS,
+    LIFECYCLE_KINDS,
+    OFFICE_KINDS,
+    PARTICIPATION_KINDS,
+    SUBJECT_KINDS,
 )
 
 __all__ = [
-    "VERSION",
     "FIELD_ORDER",
+    "VERSION",
+    "dumps_event",
     "event_from_record",
     "event_to_record",
-    "dumps_event",
     "json_line",
     "read_jsonl",
     "write_jsonl",
@@ -35,9 +50,25 @@ __all__ = [
 
 VERSION = 1
 FIELD_ORDER = (
-    "id", "date", "subject", "kind", "party", "status", "office", "holder", "nationality",
-    "body", "name", "subject_kind", "predecessor", "effective", "retracts", "corrects",
-    "sources", "recorded", "note",
+    "id",
+    "date",
+    "subject",
+    "kind",
+    "party",
+    "status",
+    "office",
+    "holder",
+    "nationality",
+    "body",
+    "name",
+    "subject_kind",
+    "predecessor",
+    "effective",
+    "retracts",
+    "corrects",
+    "sources",
+    "recorded",
+    "note",
 )
 _COMMON = {"id", "date", "subject", "kind", "effective", "sources", "recorded", "corrects", "note", "v"}
 _BY_FAMILY = {
@@ -54,8 +85,15 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_JSON_TYPES = {dict: "an object", list: "an array", str: "text", int: "a number", float: "a number",
-               bool: "true or false", type(None): "null"}
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -119,7 +157,9 @@ def _sources(value: Any) -> tuple[Source, ...]:
             raise BadEvent(f"source {i} must be an object with title and ref")
         extra = set(s) - _SOURCE_FIELDS
         if extra:
-            raise BadEvent(f"source {i} has unknown field {_r(sorted(extra)[0])} (expected title, ref, quote, url, page)")
+            raise BadEvent(
+                f"source {i} has unknown field {_r(sorted(extra)[0])} (expected title, ref, quote, url, page)"
+            )
         for key in ("title", "ref"):
             if not isinstance(s.get(key), str) or not s[key].strip():
                 raise BadEvent(f"source {i} needs a non-empty {_r(key)}")
@@ -128,7 +168,9 @@ def _sources(value: Any) -> tuple[Source, ...]:
                 raise BadEvent(f"source {i}: {_r(key)} must be text")
         for key in ("title", "ref", "quote", "url", "page"):
             if isinstance(s.get(key), str) and _SURROGATE.search(s[key]):
-                raise BadEvent(f"source {i}: {_r(key)} holds an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text")
+                raise BadEvent(
+                    f"source {i}: {_r(key)} holds an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text"
+                )
         page = s.get("page")
         if page is not None and (isinstance(page, bool) or not isinstance(page, (str, int))):
             raise BadEvent(f"source {i}: 'page' must be text or a number")
@@ -152,8 +194,6 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     if kind is None:
         raise BadEvent("missing required field 'kind'")
     if kind not in KINDS:
-        import difflib
-
         close = difflib.get_close_matches(str(kind), KINDS, n=1) if len(str(kind)) <= 40 else []
         hint = f" — did you mean {close[0]!r}?" if close else ""
         raise BadEvent(f"unknown kind {_r(kind)}{hint}")
@@ -164,8 +204,6 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
         known = any(key in fields for fields in _BY_FAMILY.values())
         if known:
             raise BadEvent(f"field {_r(key)} does not apply to kind {_r(kind)}")
-        import difflib
-
         allowed = sorted(_COMMON | _BY_FAMILY[family])
         close = difflib.get_close_matches(str(key), allowed, n=1) if len(str(key)) <= 40 else []
         hint = f" — did you mean {close[0]!r}?" if close else f" (fields of kind {_r(kind)}: {', '.join(allowed)})"
@@ -186,9 +224,16 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     except BadDate as e:
         raise BadEvent(str(e)) from None
     common = dict(
-        id=eid, kind=kind, subject=subject, date=date, effective=effective,
-        sources=_sources(rec.get("sources")), recorded=recorded,
-        corrects=_text(rec, "corrects"), note=_text(rec, "note"), origin=origin,
+        id=eid,
+        kind=kind,
+        subject=subject,
+        date=date,
+        effective=effective,
+        sources=_sources(rec.get("sources")),
+        recorded=recorded,
+        corrects=_text(rec, "corrects"),
+        note=_text(rec, "note"),
+        origin=origin,
     )
     if family == "lifecycle":
         name = _text(rec, "name", kind in ("founded", "renamed"))
@@ -211,8 +256,10 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
         if not _SLUG.match(office):
             raise BadEvent(f"office {_r(office)} must be a lower-case slug such as secretary-general")
         return OfficeEvent(
-            office=office, holder=_text(rec, "holder", kind == "appointed"),
-            nationality=_party_code(rec, "nationality", False), **common,
+            office=office,
+            holder=_text(rec, "holder", kind == "appointed"),
+            nationality=_party_code(rec, "nationality", False),
+            **common,
         )
     if family == "body":
         body = _text(rec, "body", True)
@@ -231,7 +278,17 @@ def event_to_record(event: Event) -> dict[str, Any]:
             continue
         if key == "sources":
             value = [
-                {k: v for k, v in (("title", s.title), ("ref", s.ref), ("quote", s.quote), ("url", s.url), ("page", s.page)) if v is not None}
+                {
+                    k: v
+                    for k, v in (
+                        ("title", s.title),
+                        ("ref", s.ref),
+                        ("quote", s.quote),
+                        ("url", s.url),
+                        ("page", s.page),
+                    )
+                    if v is not None
+                }
                 for s in value
             ]
         elif key in ("date", "effective"):

@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from events.codec import FIELD_ORDER, event_from_record, event_to_record, json_line
-from events.errors import Problem, TimelineError
-from events.model import Event, Origin
+from .codec import FIELD_ORDER, event_from_record, event_to_record, json_line
+from .errors import Problem, TimelineError
+from .model import Event, Origin
 
 __all__ = ["CSV_COLUMNS", "read_csv", "write_csv"]
 
@@ -97,9 +98,7 @@ def write_csv(events: Iterable[Event], out) -> int:
         row = []
         for c in CSV_COLUMNS:
             v = rec.get(c)
-            if c == "sources":
-                v = json_line(v)
-            elif isinstance(v, str) and _needs_json(v):
+            if c == "sources" or (isinstance(v, str) and _needs_json(v)):
                 v = json_line(v)
             row.append("" if v is None else v)
         writer.writerow(row)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import attrs
 
-from events.errors import BadDate
+from .errors import BadDate
 
-__all__ = ["When", "parse_date", "parse_period", "parse_instant", "OPEN_START", "OPEN_END"]
+__all__ = ["OPEN_END", "OPEN_START", "When", "parse_date", "parse_instant", "parse_period"]
 
 OPEN_START = date(1, 1, 1)
 OPEN_END = date(9999, 12, 31)
@@ -184,12 +184,12 @@ def parse_instant(text: str) -> datetime:
     try:
         if m:
             d = _iso(s, m).hi
-            return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=timezone.utc)
+            return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=UTC)
         dt = datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s)
-        if not isinstance(dt, datetime) or "T" not in s.upper() and " " not in s:
+        if not isinstance(dt, datetime) or ("T" not in s.upper() and " " not in s):
             raise ValueError(s)
         if dt.tzinfo is None:
-            dt = dt.replace(tzinfo=timezone.utc)
-        return dt.astimezone(timezone.utc)
+            dt = dt.replace(tzinfo=UTC)
+        return dt.astimezone(UTC)
     except (BadDate, ValueError, OverflowError):
         raise BadDate(expected) from None

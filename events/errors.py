@@ -10,16 +10,16 @@ from __future__ import annotations
 import attrs
 
 __all__ = [
-    "TimelineError",
+    "BadArgument",
     "BadDate",
     "BadEvent",
-    "UnknownSubject",
-    "BadArgument",
-    "UnknownParty",
-    "ValidationFailed",
-    "StoreError",
-    "StoreBusy",
     "Problem",
+    "StoreBusy",
+    "StoreError",
+    "TimelineError",
+    "UnknownParty",
+    "UnknownSubject",
+    "ValidationFailed",
     "shorten",
 ]
 

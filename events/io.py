@@ -6,16 +6,17 @@ silently.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
-from events.catalog_format import read_catalog
-from events.codec import read_jsonl
-from events.errors import Problem, TimelineError, ValidationFailed
-from events.model import Event
+from .catalog_format import read_catalog
+from .codec import read_jsonl
+from .csvio import read_csv
+from .errors import Problem, TimelineError, ValidationFailed
+from .model import Event
 
-__all__ = ["EVENT_SUFFIXES", "read_text_lines", "read_file", "read_paths", "load_events", "catalog_paths"]
+__all__ = ["EVENT_SUFFIXES", "catalog_paths", "load_events", "read_file", "read_paths", "read_text_lines"]
 
 EVENT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".tl", ".csv")
 
@@ -36,7 +37,9 @@ def read_text_lines(path: Path, label: str) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise TimelineError(f"{label}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+        raise TimelineError(
+            f"{label}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})"
+        ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.splitlines()
@@ -47,13 +50,15 @@ def read_file(path: Path, problems: list[Problem], label: str | None = None) -> 
     label = label or str(path)
     suffix = path.suffix.lower()
     if suffix not in EVENT_SUFFIXES:
-        problems.append(Problem(label, 0, f"unknown file type {suffix or '(none)'!r} (expected {', '.join(EVENT_SUFFIXES)})"))
+        problems.append(
+            Problem(label, 0, f"unknown file type {suffix or '(none)'!r} (expected {', '.join(EVENT_SUFFIXES)})")
+        )
         return []
     try:
         lines = read_text_lines(path, label)
     except TimelineError as e:
         text = str(e)
-        rest = text[len(label) + 1:] if text.startswith(label + ":") else text
+        rest = text[len(label) + 1 :] if text.startswith(label + ":") else text
         line, _, msg = rest.partition(": ")
         if line.isdigit():
             problems.append(Problem(label, int(line), msg))
@@ -67,8 +72,6 @@ def read_file(path: Path, problems: list[Problem], label: str | None = None) -> 
     if suffix == ".tl":
         events = list(read_catalog(lines, label, problems))
     elif suffix == ".csv":
-        from events.csvio import read_csv
-
         events = list(read_csv(lines, label, problems))
     else:
         events = list(read_jsonl(lines, label, problems))
@@ -111,5 +114,5 @@ def load_events(paths: Iterable[str | os.PathLike]) -> list[Event]:
 
 def catalog_paths() -> list[Path]:
     """The bundled catalog's files, in name order."""
-    root = resources.files("events") / "catalog"
+    root = resources.files(__package__) / "catalog"
     return sorted(Path(str(p)) for p in root.iterdir() if str(p).endswith(".tl"))

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import attrs
 
-from events.dates import When
+from .dates import When
 
 __all__ = [
-    "Origin",
-    "Source",
-    "Event",
-    "SubjectEvent",
-    "ParticipationEvent",
-    "OfficeEvent",
     "BodyEvent",
+    "Event",
+    "OfficeEvent",
+    "Origin",
+    "ParticipationEvent",
     "Retraction",
+    "Source",
+    "SubjectEvent",
 ]
 
 

@@ -3,7 +3,9 @@ resolution of what a user types ("Uzbekistan", "Kyrgyz Republic", "uzb") to a co
 
 Names come from ``pycountry`` (the ISO 3166 databases, kept up to date upstream). Codes in
 ISO's user-assigned ranges (``XAA``-``XZZ``, ``QMA``-``QZZ``) are accepted for states that
-ISO never coded; an importer registers their names with :func:`register_party`.
+ISO never coded; a record that uses them (a store made from the Correlates of War panel) names
+them, and :class:`PartyNames` holds those names for that record only: nothing here changes
+for the whole process.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
-from events.errors import UnknownParty
+from .errors import UnknownParty
 
-__all__ = ["normalize_name", "is_party_code", "party_name", "resolve_party", "register_party", "USER_ASSIGNED"]
+__all__ = ["USER_ASSIGNED", "PartyNames", "is_party_code", "normalize_name", "party_name", "resolve_party"]
 
 USER_ASSIGNED = re.compile(r"^(X[A-Z]{2}|Q[M-Z][A-Z]|AA[A-Z]|ZZ[A-Z])$")
 
@@ -33,9 +36,15 @@ _EXTRA_NAMES = {
     "BLR": ("Byelorussia",),
     "CZE": ("Czech Republic",),
 }
-_DISPLAY = {"RUS": "Russia", "SUN": "Soviet Union", "YUG": "Yugoslavia", "CSK": "Czechoslovakia",
-            "TUR": "Türkiye", "KOR": "South Korea", "PRK": "North Korea"}
-_registered: dict[str, str] = {}
+_DISPLAY = {
+    "RUS": "Russia",
+    "SUN": "Soviet Union",
+    "YUG": "Yugoslavia",
+    "CSK": "Czechoslovakia",
+    "TUR": "Türkiye",
+    "KOR": "South Korea",
+    "PRK": "North Korea",
+}
 _EXPECTED = "expected an ISO 3166 alpha-3 code such as UZB, SUN for the USSR, or a name such as Uzbekistan"
 
 
@@ -83,42 +92,58 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     return names, lookup
 
 
-def register_party(code: str, name: str) -> None:
-    """Make a user-assigned code (``XBV``) known by its name (e.g. from an importer)."""
-    _registered[code] = name
-    _tables()[1].setdefault(normalize_name(name), code)
-    _tables()[1].setdefault(normalize_name(code), code)
-
-
 def is_party_code(code: str) -> bool:
-    return isinstance(code, str) and (code in _tables()[0] or code in _registered or bool(USER_ASSIGNED.match(code)))
+    return isinstance(code, str) and (code in _tables()[0] or bool(USER_ASSIGNED.match(code)))
+
+
+class PartyNames:
+    """Party codes and names as one record knows them: the ISO 3166 tables, and the names a record
+    gives to user-assigned codes (``extra``, code -> name)."""
+
+    def __init__(self, extra: Mapping[str, str] | None = None):
+        self.extra = dict(extra or {})
+        self._lookup = {normalize_name(n): c for c, n in self.extra.items()}
+        self._lookup.update({normalize_name(c): c for c in self.extra})
+
+    def name(self, code: str) -> str:
+        return self.extra.get(code) or _tables()[0].get(code) or code
+
+    def resolve(self, text: str) -> str:
+        """A code for what the user typed: a code or a name, any case; suggest the closest if unknown."""
+        raw = str(text).strip()
+        if not raw:
+            raise UnknownParty(f"no party given: {_EXPECTED}")
+        if raw.upper() in self.extra or raw.upper() in _tables()[0] or USER_ASSIGNED.match(raw.upper()):
+            return raw.upper()
+        key = normalize_name(raw)
+        if key in self._lookup:
+            return self._lookup[key]
+        lookup = _tables()[1]
+        if key in lookup:
+            return lookup[key]
+        candidates = {**lookup, **self._lookup}
+        close = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.6)
+        if close:
+            picks: list[str] = []
+            for c in close:
+                code = candidates[c]
+                label = f"{code} ({self.name(code)})"
+                if label not in picks:
+                    picks.append(label)
+            hint = " — did you mean " + " or ".join(picks) + "?"
+        else:
+            hint = f" ({_EXPECTED})"
+        raise UnknownParty(f"unknown party {raw!r}{hint}")
+
+
+_ISO_ONLY = PartyNames()
 
 
 def party_name(code: str) -> str:
-    return _registered.get(code) or _tables()[0].get(code) or code
+    """The display name of a code in the ISO 3166 tables (the code itself when it has none)."""
+    return _ISO_ONLY.name(code)
 
 
 def resolve_party(text: str) -> str:
-    """A code for what the user typed: a code or a name, any case; suggest the closest if unknown."""
-    raw = str(text).strip()
-    if not raw:
-        raise UnknownParty(f"no party given: {_EXPECTED}")
-    if raw.upper() in _registered or (raw.upper() in _tables()[0]) or USER_ASSIGNED.match(raw.upper()):
-        return raw.upper()
-    lookup = _tables()[1]
-    key = normalize_name(raw)
-    if key in lookup:
-        return lookup[key]
-    close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)
-    hint = ""
-    if close:
-        picks = []
-        for c in close:
-            code = lookup[c]
-            label = f"{code} ({party_name(code)})"
-            if label not in picks:
-                picks.append(label)
-        hint = " — did you mean " + " or ".join(picks) + "?"
-    else:
-        hint = f" ({_EXPECTED})"
-    raise UnknownParty(f"unknown party {raw!r}{hint}")
+    """A code for what the user typed, from the ISO 3166 tables (see :meth:`PartyNames.resolve`)."""
+    return _ISO_ONLY.resolve(text)

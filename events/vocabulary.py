@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 __all__ = [
-    "SUBJECT_KINDS",
-    "LIFECYCLE_KINDS",
-    "PARTICIPATION_KINDS",
-    "OFFICE_KINDS",
     "BODY_KINDS",
+    "FULL_STANDING",
+    "GRANTABLE",
     "KINDS",
     "KIND_ORDER",
-    "ORGANIZATION_STANDINGS",
-    "TREATY_STANDINGS",
-    "GRANTABLE",
-    "FULL_STANDING",
+    "LIFECYCLE_KINDS",
     "OFFICES",
+    "OFFICE_KINDS",
+    "ORGANIZATION_STANDINGS",
+    "PARTICIPATION_KINDS",
+    "SUBJECT_KINDS",
+    "TREATY_STANDINGS",
 ]
 
 SUBJECT_KINDS = ("organization", "treaty")
 
 LIFECYCLE_KINDS = ("founded", "renamed", "entered-into-force", "dissolved")
 PARTICIPATION_KINDS = (
-    "signed", "ratified", "acceded", "succeeded", "joined", "granted",
-    "suspended", "resumed", "withdrew", "expelled", "ceased",
+    "signed",
+    "ratified",
+    "acceded",
+    "succeeded",
+    "joined",
+    "granted",
+    "suspended",
+    "resumed",
+    "withdrew",
+    "expelled",
+    "ceased",
 )
 OFFICE_KINDS = ("appointed", "left-office")
 BODY_KINDS = ("established", "abolished")
@@ -36,18 +45,38 @@ KIND_ORDER = {
     kind: rank
     for rank, kind in enumerate(
         (
-            "founded", "renamed", "entered-into-force", "established",
-            "withdrew", "expelled", "ceased",
-            "signed", "ratified", "acceded", "succeeded", "joined", "granted",
-            "suspended", "resumed",
-            "left-office", "appointed",
-            "abolished", "dissolved", "retracted",
+            "founded",
+            "renamed",
+            "entered-into-force",
+            "established",
+            "withdrew",
+            "expelled",
+            "ceased",
+            "signed",
+            "ratified",
+            "acceded",
+            "succeeded",
+            "joined",
+            "granted",
+            "suspended",
+            "resumed",
+            "left-office",
+            "appointed",
+            "abolished",
+            "dissolved",
+            "retracted",
         )
     )
 }
 
 ORGANIZATION_STANDINGS = (
-    "member", "associate", "observer", "dialogue-partner", "partner", "candidate", "suspended",
+    "member",
+    "associate",
+    "observer",
+    "dialogue-partner",
+    "partner",
+    "candidate",
+    "suspended",
 )
 TREATY_STANDINGS = ("signatory", "party", "suspended")
 GRANTABLE = ("associate", "observer", "dialogue-partner", "partner", "candidate")

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.logs import Log
+
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
@@ -17,7 +19,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def catalog():
-    from engine import Timeline
+    from timeline_engine.engine import Timeline
 
     return Timeline.load()
 
@@ -33,3 +35,9 @@ def write_events(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def log() -> Log:
+    """A small log built by the test: records in log order, read as events from one file."""
+    return Log()

@@ -19,17 +19,39 @@ from typing import Any
 import duckdb
 from typer.testing import CliRunner
 
-from cli.app import app
 from tests.conftest import ROOT
+from timeline_engine.cli.app import app
 
 __all__ = [
-    "SOURCE", "FOUNDED", "MAX_ERROR_LENGTH", "invoke", "run_process", "assert_clear_error",
-    "snapshot", "tables", "DOC", "doc_shapes", "assert_documented", "exported", "write_jsonl", "joined", "event_log_count", "shape_regex", "assert_shape",
+    "DOC",
+    "FOUNDED",
+    "MAX_ERROR_LENGTH",
+    "SOURCE",
+    "assert_clear_error",
+    "assert_documented",
+    "assert_shape",
+    "doc_shapes",
+    "event_log_count",
+    "exported",
+    "invoke",
+    "joined",
+    "run_process",
+    "shape_regex",
+    "snapshot",
+    "tables",
+    "write_jsonl",
 ]
 
 SOURCE = [{"title": "Example written for a bad-input test", "ref": "test:badinput"}]
-FOUNDED = {"id": "x-founded", "date": "2001-06-15", "subject": "XORG", "kind": "founded",
-           "name": "Example Organization", "subject_kind": "organization", "sources": SOURCE}
+FOUNDED = {
+    "id": "x-founded",
+    "date": "2001-06-15",
+    "subject": "XORG",
+    "kind": "founded",
+    "name": "Example Organization",
+    "subject_kind": "organization",
+    "sources": SOURCE,
+}
 # An error line a person can read at a glance: a file name, a line, an id and what to do fit.
 MAX_ERROR_LENGTH = 600
 
@@ -54,9 +76,15 @@ def invoke(*args: Any):
 
 
 def run_process(*args: Any, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``python -m cli ARGS`` as a real process from the repository root."""
-    return subprocess.run([sys.executable, "-m", "cli", *[str(a) for a in args]], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=timeout)
+    """Run ``python -m timeline_engine ARGS`` as a real process from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "timeline_engine", *[str(a) for a in args]],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def assert_clear_error(result, *fragments: str, code: int = 1) -> str:
@@ -95,9 +123,13 @@ def tables(store: Path) -> dict[str, list[tuple]]:
     """Every row of every table of a store (event_log, meta, spells, …), each value as text."""
     con = duckdb.connect(str(store), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary "
-            "ORDER BY table_name").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
         # as text: a TIMESTAMPTZ value would need pytz on the Python side
         return {n: con.execute(f'SELECT COLUMNS(*)::VARCHAR FROM "{n}" ORDER BY ALL').fetchall() for n in names}
     finally:
@@ -171,4 +203,5 @@ def assert_documented(line: str) -> None:
     import re
 
     assert any(re.fullmatch(shape_regex(s), line, flags=re.S) for s in doc_shapes()), (
-        f"no shape in {DOC.name} fits {line[:300]!r}")
+        f"no shape in {DOC.name} fits {line[:300]!r}"
+    )

@@ -23,7 +23,13 @@ import duckdb
 import pytest
 
 from tests.badinput.helpers import (
-    FOUNDED, assert_clear_error, assert_shape, invoke, snapshot, tables, write_jsonl,
+    FOUNDED,
+    assert_clear_error,
+    assert_shape,
+    invoke,
+    snapshot,
+    tables,
+    write_jsonl,
 )
 from tests.conftest import ROOT
 
@@ -31,8 +37,27 @@ from tests.conftest import ROOT
 def _reads_and_writes(store: Path, events: Path) -> list[list]:
     return [
         ["import", events, "--store", store],
-        ["add", "--store", store, "--id", "x-founded", "--kind", "founded", "--subject", "XORG", "--date", "2001",
-         "--name", "X", "--subject-kind", "organization", "--source-ref", "test:add", "--source-title", "T"],
+        [
+            "add",
+            "--store",
+            store,
+            "--id",
+            "x-founded",
+            "--kind",
+            "founded",
+            "--subject",
+            "XORG",
+            "--date",
+            "2001",
+            "--name",
+            "X",
+            "--subject-kind",
+            "organization",
+            "--source-ref",
+            "test:add",
+            "--source-title",
+            "T",
+        ],
         ["members", "CSTO", "--on", "2005", "--store", store],
         ["export", "--to", "jsonl", "--store", store],
         ["sql", "SELECT count(*) FROM events", "--store", store],
@@ -45,11 +70,14 @@ def events_file(tmp_path) -> Path:
     return write_jsonl(tmp_path / "good.jsonl", [FOUNDED])
 
 
-@pytest.mark.parametrize("content", [
-    pytest.param(b"this is not a database\n", id="text"),
-    pytest.param(bytes(range(256)) * 16, id="binary-noise"),
-    pytest.param(b"", id="empty-file"),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"this is not a database\n", id="text"),
+        pytest.param(bytes(range(256)) * 16, id="binary-noise"),
+        pytest.param(b"", id="empty-file"),
+    ],
+)
 def test_a_file_that_is_not_a_duckdb_database_is_not_a_store_and_stays_as_it_was(tmp_path, events_file, content):
     path = tmp_path / "junk.duckdb"
     path.write_bytes(content)
@@ -80,7 +108,9 @@ def test_a_duckdb_database_without_a_schema_version_is_not_a_store(tmp_path, eve
     before = tables(path)
     for args in _reads_and_writes(path, events_file):
         line = assert_clear_error(invoke(*args))
-        assert_shape(line, "error: <store> is a DuckDB database but not a timeline store (no schema version)", store=str(path))
+        assert_shape(
+            line, "error: <store> is a DuckDB database but not a timeline store (no schema version)", store=str(path)
+        )
     assert tables(path) == before
 
 
@@ -95,8 +125,11 @@ def test_a_store_from_a_newer_schema_version_is_refused_and_left_as_it_was(store
     before = tables(store)
     for args in _reads_and_writes(store, events_file):
         line = assert_clear_error(invoke(*args))
-        assert_shape(line, "error: <store> has schema version 99, newer than this program's <n>: upgrade timeline-engine to read it",
-                     store=str(store))
+        assert_shape(
+            line,
+            "error: <store> has schema version 99, newer than this program's <n>: upgrade timeline-engine to read it",
+            store=str(store),
+        )
     assert tables(store) == before
 
 
@@ -117,13 +150,22 @@ def test_a_store_from_a_schema_version_no_upgrade_starts_from_is_refused(store, 
     assert tables(store) == before
 
 
-@pytest.mark.parametrize("args, shape", [
-    (["import", "{events}"], "error: no store given: pass --store PATH or set TIMELINE_STORE"),
-    (["import", "{events}", "--store", "{tmp}/absent.duckdb"],
-     "error: no store at {tmp}/absent.duckdb: create one with `timeline init --store {tmp}/absent.duckdb`"),
-    (["import", "{events}", "--store", "{tmp}"], "error: {tmp} is a folder, not a store file"),
-    (["init", "--store", "{tmp}/no/such/folder/s.duckdb"], "error: {tmp}/no/such/folder/s.duckdb: folder {tmp}/no/such/folder does not exist"),
-], ids=["no-store-given", "no-store-there", "store-is-a-folder", "init-in-a-missing-folder"])
+@pytest.mark.parametrize(
+    "args, shape",
+    [
+        (["import", "{events}"], "error: no store given: pass --store PATH or set TIMELINE_STORE"),
+        (
+            ["import", "{events}", "--store", "{tmp}/absent.duckdb"],
+            "error: no store at {tmp}/absent.duckdb: create one with `timeline init --store {tmp}/absent.duckdb`",
+        ),
+        (["import", "{events}", "--store", "{tmp}"], "error: {tmp} is a folder, not a store file"),
+        (
+            ["init", "--store", "{tmp}/no/such/folder/s.duckdb"],
+            "error: {tmp}/no/such/folder/s.duckdb: folder {tmp}/no/such/folder does not exist",
+        ),
+    ],
+    ids=["no-store-given", "no-store-there", "store-is-a-folder", "init-in-a-missing-folder"],
+)
 def test_a_store_path_that_leads_nowhere_says_what_to_do(tmp_path, events_file, args, shape):
     fill = {"events": str(events_file), "tmp": str(tmp_path)}
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -148,7 +190,9 @@ def world_readable_dir():
         shutil.rmtree(path, ignore_errors=True)
 
 
-def test_a_chmod_0444_store_refuses_writes_to_an_unprivileged_user_and_still_answers(world_readable_dir, catalog_store_template):
+def test_a_chmod_0444_store_refuses_writes_to_an_unprivileged_user_and_still_answers(
+    world_readable_dir, catalog_store_template
+):
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to run the command as an unprivileged user")
     store = world_readable_dir / "store.duckdb"
@@ -160,14 +204,47 @@ def test_a_chmod_0444_store_refuses_writes_to_an_unprivileged_user_and_still_ans
 
     def as_nobody(*args):
         return subprocess.run(
-            ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable, "-m", "cli", *map(str, args)],
-            capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HOME": str(world_readable_dir), "TIMELINE_STORE": ""},
+            [
+                "setpriv",
+                f"--reuid={NOBODY}",
+                f"--regid={NOBODY}",
+                "--clear-groups",
+                sys.executable,
+                "-m",
+                "timeline_engine",
+                *map(str, args),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "HOME": str(world_readable_dir), "TIMELINE_STORE": ""},
             timeout=60,
         )
 
-    for args in (["import", events, "--store", store],
-                 ["add", "--store", store, "--id", "x-founded", "--kind", "founded", "--subject", "XORG", "--date", "2001",
-                  "--name", "X", "--subject-kind", "organization", "--source-ref", "test:add", "--source-title", "T"]):
+    for args in (
+        ["import", events, "--store", store],
+        [
+            "add",
+            "--store",
+            store,
+            "--id",
+            "x-founded",
+            "--kind",
+            "founded",
+            "--subject",
+            "XORG",
+            "--date",
+            "2001",
+            "--name",
+            "X",
+            "--subject-kind",
+            "organization",
+            "--source-ref",
+            "test:add",
+            "--source-title",
+            "T",
+        ],
+    ):
         line = assert_clear_error(as_nobody(*args))
         assert line == f"error: {store}: permission denied (cannot open the store for writing)"
     read = as_nobody("members", "CSTO", "--on", "2005", "--store", store, "--format", "json")
@@ -183,7 +260,9 @@ def immutable(path: Path):
         pytest.skip("chattr is not installed: no way to make a file read-only for root")
     done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"chattr +i is not available here ({done.stderr.strip()}): no way to make a file read-only for root")
+        pytest.skip(
+            f"chattr +i is not available here ({done.stderr.strip()}): no way to make a file read-only for root"
+        )
     try:
         yield path
     finally:
@@ -200,7 +279,9 @@ def test_an_immutable_store_refuses_writes_and_still_answers(store, events_file)
     assert line == f"error: {store}: permission denied (cannot open the store for writing)"
 
 
-def test_a_store_in_a_folder_that_cannot_be_written_refuses_the_import_in_one_line(tmp_path, catalog_store_template, events_file):
+def test_a_store_in_a_folder_that_cannot_be_written_refuses_the_import_in_one_line(
+    tmp_path, catalog_store_template, events_file
+):
     folder = tmp_path / "locked"
     folder.mkdir()
     store = folder / "store.duckdb"

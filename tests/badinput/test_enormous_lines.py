@@ -18,11 +18,19 @@ def _write(path, *lines: str):
     return path
 
 
-@pytest.mark.parametrize("line, shape", [
-    pytest.param(lambda: "x" * (50 * MB), "error: <file>:2: not valid JSON (Expecting value)", id="50-MB-of-garbage"),
-    pytest.param(lambda: '{"id": "' + "a" * (50 * MB), "error: <file>:2: not valid JSON (Unterminated string starting at)",
-                 id="50-MB-unterminated-string"),
-])
+@pytest.mark.parametrize(
+    "line, shape",
+    [
+        pytest.param(
+            lambda: "x" * (50 * MB), "error: <file>:2: not valid JSON (Expecting value)", id="50-MB-of-garbage"
+        ),
+        pytest.param(
+            lambda: '{"id": "' + "a" * (50 * MB),
+            "error: <file>:2: not valid JSON (Unterminated string starting at)",
+            id="50-MB-unterminated-string",
+        ),
+    ],
+)
 def test_a_50_mb_line_that_is_not_json_is_refused_in_one_short_line(store, tmp_path, line, shape):
     path = _write(tmp_path / "enormous.jsonl", json.dumps(FOUNDED), line())
     before = tables(store)
@@ -34,16 +42,22 @@ def test_a_50_mb_line_that_is_not_json_is_refused_in_one_short_line(store, tmp_p
 def test_an_enormous_id_is_refused_without_echoing_it(store, tmp_path):
     path = _write(tmp_path / "long-id.jsonl", json.dumps({**FOUNDED, "id": "a b" * MB}))
     before = tables(store)
-    assert_shape(assert_clear_error(invoke("import", path, "--store", store)),
-                 "error: <file>:1: id <…> must be a slug: letters, digits and . _ : ~ + - (no spaces)", file=str(path))
+    assert_shape(
+        assert_clear_error(invoke("import", path, "--store", store)),
+        "error: <file>:1: id <…> must be a slug: letters, digits and . _ : ~ + - (no spaces)",
+        file=str(path),
+    )
     assert tables(store) == before
 
 
 def test_an_enormous_kind_is_refused_without_echoing_it(store, tmp_path):
     path = _write(tmp_path / "long-kind.jsonl", json.dumps({**FOUNDED, "kind": "k" * MB}))
     before = tables(store)
-    assert_shape(assert_clear_error(invoke("import", path, "--store", store)),
-                 "error: <file>:1: event x-founded: unknown kind <…>", file=str(path))
+    assert_shape(
+        assert_clear_error(invoke("import", path, "--store", store)),
+        "error: <file>:1: event x-founded: unknown kind <…>",
+        file=str(path),
+    )
     assert tables(store) == before
 
 

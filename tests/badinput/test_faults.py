@@ -32,8 +32,14 @@ def _env(**extra: str) -> dict:
 
 
 def _cli(*args, **env: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "cli", *map(str, args)], cwd=ROOT, env=_env(**env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "timeline_engine", *map(str, args)],
+        cwd=ROOT,
+        env=_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _ids(jsonl: str) -> list[str]:
@@ -62,8 +68,13 @@ def _staged_size(scratch: Path) -> int:
 
 def test_an_import_killed_while_it_writes_leaves_the_store_exactly_as_it_was(store, tmp_path):
     big = tmp_path / "big.jsonl"
-    made = subprocess.run([sys.executable, "-m", "benchmarks.generate", "--events", str(KILL_EVENTS), "--out", str(big)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    made = subprocess.run(
+        [sys.executable, "-m", "benchmarks.generate", "--events", str(KILL_EVENTS), "--out", str(big)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     before = snapshot(store)
     scratch = tmp_path / "scratch"
@@ -121,7 +132,9 @@ def _synthetic(path: Path, prefix: str, n: int) -> list[str]:
     return ids
 
 
-def test_two_imports_at_once_one_wins_the_other_is_told_the_store_is_busy_and_nothing_is_lost_or_doubled(store, tmp_path):
+def test_two_imports_at_once_one_wins_the_other_is_told_the_store_is_busy_and_nothing_is_lost_or_doubled(
+    store, tmp_path
+):
     files = {name: tmp_path / f"{name}.jsonl" for name in ("a", "b")}
     ids = {name: _synthetic(path, name, 8_000) for name, path in files.items()}
     before = _stored_ids(store)
@@ -132,15 +145,25 @@ def test_two_imports_at_once_one_wins_the_other_is_told_the_store_is_busy_and_no
     lost = [n for n, (code, _, _) in outcomes.items() if code != 0]
     assert len(won) == 1 and len(lost) == 1, outcomes
     winner, loser = won[0], lost[0]
-    assert outcomes[winner][1] == f"imported 8000 new event(s), 0 already stored; the store holds {len(before) + 8000}\n"
+    assert (
+        outcomes[winner][1] == f"imported 8000 new event(s), 0 already stored; the store holds {len(before) + 8000}\n"
+    )
     code, out, err = outcomes[loser]
-    assert_clear_error(subprocess.CompletedProcess([], code, out, err),
-                       f"error: store is busy: another process is using {store}; try again when it has finished")
+    assert_clear_error(
+        subprocess.CompletedProcess([], code, out, err),
+        f"error: store is busy: another process is using {store}; try again when it has finished",
+    )
 
     assert _stored_ids(store) == before + ids[winner]
 
-    again = subprocess.run([sys.executable, "-m", "cli", "import", str(files[loser]), "--store", str(store)],
-                           cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        [sys.executable, "-m", "timeline_engine", "import", str(files[loser]), "--store", str(store)],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert again.returncode == 0, again.stderr
     assert again.stdout == f"imported 8000 new event(s), 0 already stored; the store holds {len(before) + 16000}\n"
     final = _stored_ids(store)

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from events.catalog_format import read_catalog, write_catalog
-from events.codec import event_from_record, read_jsonl
-from events.csvio import read_csv, write_csv
-from events.dates import OPEN_END, OPEN_START, parse_date, parse_instant, parse_period
-from events.errors import Problem, TimelineError
-from events.model import Event
 from tests.badinput.helpers import FOUNDED, assert_clear_error, invoke, joined, write_jsonl
 from tests.strategies import any_event_records, edtf_like_text, json_values, mangled_records, mutated_lines
+from timeline_engine.events.catalog_format import read_catalog, write_catalog
+from timeline_engine.events.codec import event_from_record, read_jsonl
+from timeline_engine.events.csvio import read_csv, write_csv
+from timeline_engine.events.dates import OPEN_END, OPEN_START, parse_date, parse_instant, parse_period
+from timeline_engine.events.errors import Problem, TimelineError
+from timeline_engine.events.model import Event
 
 
 def _collected(reader, lines: list[str], file: str) -> tuple[list[Event], list[Problem]]:
@@ -45,28 +45,66 @@ def _written(writer, records) -> list[str]:
     return out.getvalue().splitlines()
 
 
-CATALOG_PIECES = st.sampled_from([
-    "subject XORG", "subject", "source s1", "event x-a", "event x-b", "event", "  date: 2005", "  date: 2005-13",
-    "  kind: joined", "  kind: founded", "  party: KAZ", "  source: s1", "  source: test:ref", "    title: T", "    page: 12",
-    '    page: "12"', '  name: "unterminated', '  name: "\\ud800"', "  name: 5", "\tdate: 2005", "  : x", "  x", "# comment",
-    "", "   ", "  subject_kind: organization", "  sources: x", "  id: y", "    ref: z", "  corrects: x-a", '  note: ""',
-])
+CATALOG_PIECES = st.sampled_from(
+    [
+        "subject XORG",
+        "subject",
+        "source s1",
+        "event x-a",
+        "event x-b",
+        "event",
+        "  date: 2005",
+        "  date: 2005-13",
+        "  kind: joined",
+        "  kind: founded",
+        "  party: KAZ",
+        "  source: s1",
+        "  source: test:ref",
+        "    title: T",
+        "    page: 12",
+        '    page: "12"',
+        '  name: "unterminated',
+        '  name: "\\ud800"',
+        "  name: 5",
+        "\tdate: 2005",
+        "  : x",
+        "  x",
+        "# comment",
+        "",
+        "   ",
+        "  subject_kind: organization",
+        "  sources: x",
+        "  id: y",
+        "    ref: z",
+        "  corrects: x-a",
+        '  note: ""',
+    ]
+)
 
 
-@given(st.one_of(
-    st.lists(st.one_of(CATALOG_PIECES, st.text(max_size=30)), max_size=16),
-    st.lists(any_event_records(), min_size=1, max_size=3).flatmap(lambda recs: mutated_lines(_written(write_catalog, recs))),
-))
+@given(
+    st.one_of(
+        st.lists(st.one_of(CATALOG_PIECES, st.text(max_size=30)), max_size=16),
+        st.lists(any_event_records(), min_size=1, max_size=3).flatmap(
+            lambda recs: mutated_lines(_written(write_catalog, recs))
+        ),
+    )
+)
 def test_the_catalog_format_reader_collects_problems_and_never_raises(lines):
     _collected(read_catalog, lines, "fuzz.tl")
 
 
-@given(st.one_of(
-    st.lists(any_event_records(), min_size=1, max_size=3).flatmap(lambda recs: mutated_lines(_written(write_csv, recs))),
-    st.lists(st.text(max_size=60), max_size=6),
-    st.lists(st.lists(st.text(max_size=12), max_size=20), max_size=4).map(
-        lambda rows: ["id,date,subject,kind,party,sources"] + [",".join(json.dumps(c) for c in row) for row in rows]),
-))
+@given(
+    st.one_of(
+        st.lists(any_event_records(), min_size=1, max_size=3).flatmap(
+            lambda recs: mutated_lines(_written(write_csv, recs))
+        ),
+        st.lists(st.text(max_size=60), max_size=6),
+        st.lists(st.lists(st.text(max_size=12), max_size=20), max_size=4).map(
+            lambda rows: ["id,date,subject,kind,party,sources"] + [",".join(json.dumps(c) for c in row) for row in rows]
+        ),
+    )
+)
 def test_the_csv_reader_collects_problems_and_never_raises(lines):
     _collected(read_csv, lines, "fuzz.csv")
 
@@ -81,9 +119,15 @@ def test_a_date_or_a_period_parses_to_days_within_the_calendar_or_raises_a_timel
         assert OPEN_START <= when.lo <= when.hi <= OPEN_END, (text, when)
 
 
-@given(st.one_of(st.text(max_size=30), edtf_like_text,
-                 st.tuples(st.datetimes(), st.integers(-1439, 1439)).map(
-                     lambda t: t[0].isoformat() + f"{'+' if t[1] >= 0 else '-'}{abs(t[1]) // 60:02d}:{abs(t[1]) % 60:02d}")))
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        edtf_like_text,
+        st.tuples(st.datetimes(), st.integers(-1439, 1439)).map(
+            lambda t: t[0].isoformat() + f"{'+' if t[1] >= 0 else '-'}{abs(t[1]) // 60:02d}:{abs(t[1]) % 60:02d}"
+        ),
+    )
+)
 @example("P1D")
 @example("0001-01-01T00:00:00+05:00")
 @example("2020-01-01/2020-02-01")
@@ -97,10 +141,13 @@ def test_a_transaction_time_parses_to_an_aware_instant_or_raises_a_timeline_erro
 
 # -- through the CLI ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def small_log(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz-cli")
-    return write_jsonl(folder / "small.jsonl", [FOUNDED, joined("x-kaz", date="2003"), joined("x-uzb", party="UZB", date="2006-22")])
+    return write_jsonl(
+        folder / "small.jsonl", [FOUNDED, joined("x-kaz", date="2003"), joined("x-uzb", party="UZB", date="2006-22")]
+    )
 
 
 def _answers_or_one_clear_line(result) -> None:

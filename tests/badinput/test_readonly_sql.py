@@ -53,7 +53,9 @@ STATEMENTS = [
 ]
 
 
-@pytest.mark.parametrize("statement, shape", STATEMENTS, ids=lambda v: v if v not in (REFUSED_STATEMENT, REFUSED_ACCESS) else "")
+@pytest.mark.parametrize(
+    "statement, shape", STATEMENTS, ids=lambda v: v if v not in (REFUSED_STATEMENT, REFUSED_ACCESS) else ""
+)
 def test_sql_that_would_write_attach_copy_install_or_read_files_is_refused(store, tmp_path, statement, shape):
     (tmp_path / "in.csv").write_text("id\nx\n")
     files = sorted(p.name for p in tmp_path.iterdir())
@@ -64,19 +66,24 @@ def test_sql_that_would_write_attach_copy_install_or_read_files_is_refused(store
     assert sorted(p.name for p in tmp_path.iterdir()) == files
 
 
-@pytest.mark.parametrize("statement", ["DELETE FROM events", "ATTACH ':memory:' AS other", "INSTALL httpfs",
-                                       "SELECT * FROM read_text('/etc/hostname')"])
+@pytest.mark.parametrize(
+    "statement",
+    ["DELETE FROM events", "ATTACH ':memory:' AS other", "INSTALL httpfs", "SELECT * FROM read_text('/etc/hostname')"],
+)
 def test_sql_over_the_bundled_catalog_is_refused_the_same_way(statement):
     line = assert_clear_error(invoke("sql", statement))
     assert line.startswith("error: refused: timeline sql ")
 
 
-@pytest.mark.parametrize("statement, shape", [
-    ("SELEC 1", "error: SQL error: Parser Error: syntax error at or near \"SELEC\""),
-    ("SELECT * FROM no_such_view", "error: SQL error: Catalog Error: Table with name no_such_view does not exist!"),
-    ("", "error: no SQL statement given"),
-    ("   ;  ", "error: no SQL statement given"),
-])
+@pytest.mark.parametrize(
+    "statement, shape",
+    [
+        ("SELEC 1", 'error: SQL error: Parser Error: syntax error at or near "SELEC"'),
+        ("SELECT * FROM no_such_view", "error: SQL error: Catalog Error: Table with name no_such_view does not exist!"),
+        ("", "error: no SQL statement given"),
+        ("   ;  ", "error: no SQL statement given"),
+    ],
+)
 def test_sql_that_does_not_parse_or_names_nothing_says_so(store, statement, shape):
     assert_shape(assert_clear_error(invoke("sql", statement, "--store", store)), shape)
 

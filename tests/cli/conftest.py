@@ -12,7 +12,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cli.app import app
+from timeline_engine.cli.app import app
 
 
 @pytest.fixture

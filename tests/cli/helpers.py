@@ -6,8 +6,16 @@ SOURCE = [{"title": "Example written for a test", "ref": "test:example"}]
 
 
 def founded(sid: str = "ORG", kind: str = "organization", date: str = "1990-01-01", **extra) -> dict:
-    return {"id": f"{sid.lower()}-founded", "date": date, "subject": sid, "kind": "founded",
-            "name": f"Subject {sid}", "subject_kind": kind, "sources": SOURCE, **extra}
+    return {
+        "id": f"{sid.lower()}-founded",
+        "date": date,
+        "subject": sid,
+        "kind": "founded",
+        "name": f"Subject {sid}",
+        "subject_kind": kind,
+        "sources": SOURCE,
+        **extra,
+    }
 
 
 def participation(eid: str, kind: str, party: str, date: str, subject: str = "ORG", **extra) -> dict:

@@ -30,7 +30,9 @@ def test_a_bad_on_date_says_which_part_failed(invoke, on, part):
 
 
 def test_an_unknown_party_suggests_the_closest_state(invoke):
-    assert_one_error_line(invoke("explain", "CSTO", "Uzbekistn", "--on", "2013"), "unknown party 'Uzbekistn'", "UZB (Uzbekistan)")
+    assert_one_error_line(
+        invoke("explain", "CSTO", "Uzbekistn", "--on", "2013"), "unknown party 'Uzbekistn'", "UZB (Uzbekistan)"
+    )
 
 
 def test_history_of_an_unknown_name_suggests_the_closest_state(invoke):
@@ -44,20 +46,29 @@ def test_an_events_file_with_a_bad_line_names_the_file_and_line(invoke, tmp_path
 
 
 def test_an_events_file_with_several_bad_lines_names_the_first_and_counts_the_rest(invoke, write_events):
-    path = write_events([
-        founded("ORG"),
-        participation("a", "joined", "KAZ", "2005-13"),
-        participation("b", "joined", "Uzbekistan", "2005"),
-    ], name="two-bad.jsonl")
+    path = write_events(
+        [
+            founded("ORG"),
+            participation("a", "joined", "KAZ", "2005-13"),
+            participation("b", "joined", "Uzbekistan", "2005"),
+        ],
+        name="two-bad.jsonl",
+    )
     assert_one_error_line(
         invoke("members", "ORG", "--on", "2005", "--events", path),
-        f"{path}:2: event a: bad date '2005-13'", "(and 1 more problem)",
+        f"{path}:2: event a: bad date '2005-13'",
+        "(and 1 more problem)",
     )
 
 
 def test_an_events_file_with_an_impossible_transition_names_the_event(invoke, write_events):
-    path = write_events([founded("ORG"), participation("org-uzb-resumed", "resumed", "UZB", "2003-01-01")], name="that-file.jsonl")
-    assert_one_error_line(invoke("members", "ORG", "--on", "2005", "--events", path), "that-file.jsonl:2: event org-uzb-resumed: cannot resume UZB")
+    path = write_events(
+        [founded("ORG"), participation("org-uzb-resumed", "resumed", "UZB", "2003-01-01")], name="that-file.jsonl"
+    )
+    assert_one_error_line(
+        invoke("members", "ORG", "--on", "2005", "--events", path),
+        "that-file.jsonl:2: event org-uzb-resumed: cannot resume UZB",
+    )
 
 
 @pytest.mark.parametrize(
@@ -66,7 +77,10 @@ def test_an_events_file_with_an_impossible_transition_names_the_event(invoke, wr
         (["members", "CSTO", "--on", "2005", "--events", "no-such-file.jsonl"], "no-such-file.jsonl: file not found"),
         (["members", "CSTO", "--on", "2005", "--as-known", "garbage"], "bad date-time 'garbage'"),
         (["members", "CSTO", "--on", "2005", "--standing", "bogus"], "unknown standing 'bogus'"),
-        (["members", "CSTO", "--on", "2005", "--events", "x.jsonl", "--store", "y.duckdb"], "give either --events or --store"),
+        (
+            ["members", "CSTO", "--on", "2005", "--events", "x.jsonl", "--store", "y.duckdb"],
+            "give either --events or --store",
+        ),
         (["state", "NOPE", "--on", "2005"], "unknown subject 'NOPE'"),
         (["diff", "SCO", "2016", "2024-13"], "month 13"),
         (["history", "UZB", "--subject", "CSTOO"], "unknown subject 'CSTOO'"),
@@ -85,7 +99,7 @@ def test_an_unknown_file_type_is_named(invoke, tmp_path):
 
 def test_a_file_that_is_not_utf8_names_the_line(invoke, tmp_path):
     path = tmp_path / "latin1.jsonl"
-    path.write_bytes(json.dumps(founded("ORG")).encode() + b"\n{\"note\": \"caf\xe9\"}\n")
+    path.write_bytes(json.dumps(founded("ORG")).encode() + b'\n{"note": "caf\xe9"}\n')
     assert_one_error_line(invoke("members", "ORG", "--on", "2005", "--events", path), f"{path}:2: not UTF-8 text")
 
 

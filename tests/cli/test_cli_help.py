@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from cli.app import app
+from timeline_engine.cli.app import app
 
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 # Examples that answer from the bundled catalog, with no file or store to set up first.

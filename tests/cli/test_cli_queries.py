@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from engine.timeline import Timeline
 from tests.cli.helpers import founded, participation
+from timeline_engine.engine.timeline import Timeline
 
 CSTO_2005 = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
 MEMBER_KEYS = {"party", "name", "standing", "since", "until", "certainty"}
@@ -52,6 +52,7 @@ def test_the_default_format_is_a_table(ok):
 
 # -- members ----------------------------------------------------------------------------
 
+
 def test_members_of_the_csto_in_2005_are_exactly_the_six(ok_json, ok):
     assert [r["party"] for r in ok_json("members", "CSTO", "--on", "2005")] == CSTO_2005
     assert [r["party"] for r in csv_rows(ok("members", "CSTO", "--on", "2005", "--format", "csv"))] == CSTO_2005
@@ -71,8 +72,17 @@ def test_a_member_row_over_a_period_adds_during(ok_json):
 
 def test_an_uncertain_member_row_carries_its_window(ok_json):
     uzb = [r for r in ok_json("members", "CSTO", "--on", "2006-07-01") if r["party"] == "UZB"]
-    assert uzb == [{"party": "UZB", "name": "Uzbekistan", "standing": "member", "since": "2006-22", "until": "2012",
-                    "certainty": "uncertain", "window": {"from": "2006-06-01", "to": "2006-08-31"}}]
+    assert uzb == [
+        {
+            "party": "UZB",
+            "name": "Uzbekistan",
+            "standing": "member",
+            "since": "2006-22",
+            "until": "2012",
+            "certainty": "uncertain",
+            "window": {"from": "2006-06-01", "to": "2006-08-31"},
+        }
+    ]
 
 
 def test_members_can_list_another_standing_or_all(ok_json):
@@ -83,17 +93,25 @@ def test_members_can_list_another_standing_or_all(ok_json):
 
 
 def test_subject_ids_are_case_insensitive_and_have_aliases(ok_json):
-    assert ok_json("members", "csto", "--on", "2005") == ok_json("members", "ODKB", "--on", "2005") == ok_json("members", "CSTO", "--on", "2005")
+    assert (
+        ok_json("members", "csto", "--on", "2005")
+        == ok_json("members", "ODKB", "--on", "2005")
+        == ok_json("members", "CSTO", "--on", "2005")
+    )
 
 
 def test_members_before_the_csto_existed_answer_for_the_treaty_with_a_note_on_stderr(invoke):
     result = invoke("members", "CSTO", "--on", "1999", "--format", "json")
     assert result.exit_code == 0
-    assert result.stderr == "note: CSTO did not exist on 1999 (founded 2002-10-07); answering for its predecessor CST (Collective Security Treaty)\n"
+    assert (
+        result.stderr
+        == "note: CSTO did not exist on 1999 (founded 2002-10-07); answering for its predecessor CST (Collective Security Treaty)\n"
+    )
     assert {r["standing"] for r in json.loads(result.stdout)} == {"party"}
 
 
 # -- state, diff, explain, history, log, subjects ----------------------------------------
+
 
 def test_state_has_exactly_the_contract_keys(ok_json):
     state = ok_json("state", "SCO", "--on", "2015-06-01")
@@ -117,7 +135,10 @@ def test_state_before_a_subject_existed_names_the_subject_answered_for(ok_json):
 
 def test_state_lists_the_secretary_general_on_a_day(ok_json):
     offices = {o["office"]: o for o in ok_json("state", "SCO", "--on", "2015-06-01")["offices"]}
-    assert (offices["secretary-general"]["holder"], offices["secretary-general"]["nationality"]) == ("Dmitry Mezentsev", "RUS")
+    assert (offices["secretary-general"]["holder"], offices["secretary-general"]["nationality"]) == (
+        "Dmitry Mezentsev",
+        "RUS",
+    )
 
 
 def test_diff_has_exactly_the_contract_keys_and_item_shapes(ok_json):
@@ -165,31 +186,44 @@ def test_subjects_list_kind_name_founding_and_predecessor(ok_json):
     subjects = {s["id"]: s for s in ok_json("subjects")}
     assert {"CST", "CSTO", "SCO", "OSCE", "ICCPR", "CAT", "OP-CAT"} <= set(subjects)
     assert {k: subjects["CSTO"][k] for k in ("kind", "name", "founded", "predecessor")} == {
-        "kind": "organization", "name": "Collective Security Treaty Organization", "founded": "2002-10-07", "predecessor": "CST",
+        "kind": "organization",
+        "name": "Collective Security Treaty Organization",
+        "founded": "2002-10-07",
+        "predecessor": "CST",
     }
 
 
 # -- own event files, as-known ------------------------------------------------------------
 
+
 @pytest.fixture
 def own_log(write_events):
-    return write_events([
-        founded("ORG"),
-        participation("kaz-joined", "joined", "KAZ", "2000-01-01", recorded="2010-01-01"),
-        participation("uzb-joined", "joined", "UZB", "2003", recorded="2010-01-01"),
-        participation("uzb-retracted-later", "joined", "UZB", "2004-01-01", recorded="2020-01-01", corrects="uzb-joined"),
-    ], name="own.jsonl")
+    return write_events(
+        [
+            founded("ORG"),
+            participation("kaz-joined", "joined", "KAZ", "2000-01-01", recorded="2010-01-01"),
+            participation("uzb-joined", "joined", "UZB", "2003", recorded="2010-01-01"),
+            participation(
+                "uzb-retracted-later", "joined", "UZB", "2004-01-01", recorded="2020-01-01", corrects="uzb-joined"
+            ),
+        ],
+        name="own.jsonl",
+    )
 
 
 def test_members_read_from_an_events_file_instead_of_the_catalog(ok_json, own_log):
     assert [(r["party"], r["since"]) for r in ok_json("members", "ORG", "--on", "2005", "--events", own_log)] == [
-        ("KAZ", "2000-01-01"), ("UZB", "2004-01-01"),
+        ("KAZ", "2000-01-01"),
+        ("UZB", "2004-01-01"),
     ]
 
 
 def test_as_known_replays_an_earlier_edition_of_the_record(ok_json, own_log):
     rows = ok_json("members", "ORG", "--on", "2003-06-01", "--events", own_log, "--as-known", "2015-01-01")
-    assert [(r["party"], r["since"], r["certainty"]) for r in rows] == [("KAZ", "2000-01-01", "certain"), ("UZB", "2003", "uncertain")]
+    assert [(r["party"], r["since"], r["certainty"]) for r in rows] == [
+        ("KAZ", "2000-01-01", "certain"),
+        ("UZB", "2003", "uncertain"),
+    ]
     assert ok_json("members", "ORG", "--on", "2003-06-01", "--events", own_log, "--as-known", "2009-12-31") == []
 
 
@@ -200,12 +234,17 @@ def test_events_can_come_from_a_folder_of_catalog_csv_and_json_lines_files(ok_js
         encoding="utf-8",
     )
     sources = json.dumps([{"title": "t", "ref": "r"}]).replace('"', '""')
-    (tmp_path / "b.csv").write_text(f'id,date,subject,kind,party,sources\nkaz,2001-01-01,ORG,joined,KAZ,"{sources}"\n', encoding="utf-8")
-    (tmp_path / "c.jsonl").write_text(json.dumps(participation("uzb", "joined", "UZB", "2002-01-01")) + "\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(
+        f'id,date,subject,kind,party,sources\nkaz,2001-01-01,ORG,joined,KAZ,"{sources}"\n', encoding="utf-8"
+    )
+    (tmp_path / "c.jsonl").write_text(
+        json.dumps(participation("uzb", "joined", "UZB", "2002-01-01")) + "\n", encoding="utf-8"
+    )
     assert [r["party"] for r in ok_json("members", "ORG", "--on", "2005", "--events", tmp_path)] == ["KAZ", "UZB"]
 
 
 # -- validate ---------------------------------------------------------------------------
+
 
 def test_validate_passes_a_good_file(invoke, write_events):
     path = write_events([founded("ORG"), participation("kaz", "joined", "KAZ", "2001")], name="good.jsonl")
@@ -221,7 +260,9 @@ def test_validate_passes_the_bundled_catalog(invoke):
 
 
 def test_validate_names_the_file_line_and_event_of_a_resume_without_suspension(invoke, write_events):
-    path = write_events([founded("ORG"), participation("org-uzb-resumed", "resumed", "UZB", "2003-01-01")], name="that-file.jsonl")
+    path = write_events(
+        [founded("ORG"), participation("org-uzb-resumed", "resumed", "UZB", "2003-01-01")], name="that-file.jsonl"
+    )
     result = invoke("validate", path)
     assert result.exit_code == 1
     assert "that-file.jsonl:2:" in result.output and "org-uzb-resumed" in result.output
@@ -248,6 +289,7 @@ def test_validate_lists_every_problem_in_file_and_line_order(invoke, tmp_path):
 
 
 # -- tables show the data as it is --------------------------------------------------------
+
 
 def test_a_table_shows_square_brackets_in_the_catalog_as_written(ok):
     assert "[ru]" in ok("history", "Dzhenisbek Dzhumanbekov")

@@ -1,0 +1,299 @@
+"""Questions: subjects, members, state, diff, history, explain, log, validate, and the
+aggregates stats, overlap and tenures. Each parses its arguments, calls one library function
+and renders the answer."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..engine.aggregates import members_per_period, overlap, tenures
+from ..engine.validation import validate_paths
+from ..events.codec import event_to_record
+from ..events.io import catalog_paths
+from .common import AsKnownOpt, EventsOpt, Format, FormatOpt, OnOpt, Room, StoreOpt, load_timeline, print_notes
+from .render import emit
+
+COMMANDS = Room()
+
+
+@COMMANDS("subjects")
+def subjects_cmd(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """The subjects known, with kind, name, founding and predecessor.
+
+    Example: timeline subjects --format json
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    emit(tl.subjects(), fmt.value)
+
+
+@COMMANDS("members")
+def members_cmd(
+    ctx: typer.Context,
+    subject: Annotated[
+        str, typer.Argument(help="Subject id, alias or name (CSTO, sco, 'Shanghai Cooperation Organisation').")
+    ],
+    on: OnOpt,
+    standing: Annotated[
+        str | None, typer.Option(help="member/party by default; or observer, dialogue-partner, …, or all.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """Who held a standing in SUBJECT on a day, or over a month or a year.
+
+    Example: timeline members CSTO --on 2005
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    answer = tl.members(subject, on=on, standing=standing)
+    print_notes(answer.notes)
+    emit(answer.to_json(), fmt.value, title=f"{answer.answered_for} on {answer.on}")
+
+
+@COMMANDS("state")
+def state_cmd(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="Subject id, alias or name.")],
+    on: OnOpt,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """Every party with any standing, the office holders and the bodies of SUBJECT on a date.
+
+    Example: timeline state SCO --on 2015-06-01
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    st = tl.state(subject, on=on)
+    print_notes(st.notes)
+    payload = st.to_json()
+    emit(
+        payload,
+        fmt.value,
+        tables={
+            f"{st.answered_for} on {st.on}: parties": payload["members"],
+            "offices": payload["offices"],
+            "bodies": payload["bodies"],
+        },
+    )
+
+
+@COMMANDS("diff")
+def diff_cmd(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="Subject id, alias or name.")],
+    start: Annotated[str, typer.Argument(metavar="FROM", help="From the first day of this date.")],
+    end: Annotated[str, typer.Argument(metavar="TO", help="To the last day of this date.")],
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """What changed in SUBJECT between the first day of FROM and the last day of TO.
+
+    Example: timeline diff SCO 2016 2024
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    d = tl.diff(subject, start, end).to_json()
+    emit(
+        d,
+        fmt.value,
+        tables={
+            f"{d['subject']} {d['from']} → {d['to']}: joined": d["joined"],
+            "left": d["left"],
+            "changed": d["changed"],
+            "offices": d["offices"],
+        },
+    )
+
+
+def _event_rows(events) -> list[dict]:
+
+    return [event_to_record(e) for e in events]
+
+
+@COMMANDS("history")
+def history_cmd(
+    ctx: typer.Context,
+    who: Annotated[
+        str,
+        typer.Argument(metavar="PARTY_OR_PERSON", help="A state (UZB, Uzbekistan) or an office holder (Zhang Ming)."),
+    ],
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="Only events of this subject.")] = None,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """Every event about a party or a person, in order, with sources.
+
+    Example: timeline history Uzbekistan --subject CSTO
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    emit(_event_rows(tl.history(who, subject=subject)), fmt.value)
+
+
+@COMMANDS("explain")
+def explain_cmd(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="Subject id, alias or name.")],
+    party: Annotated[str, typer.Argument(help="A state: code or name.")],
+    on: OnOpt,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """A party's standing on a date and the chain of events and sources behind it.
+
+    Example: timeline explain CSTO Uzbekistan --on 2013
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    ex = tl.explain(subject, party, on=on)
+    print_notes(ex.notes)
+    payload = ex.to_json()
+    chain = payload["chain"]
+    if fmt != Format.json:
+        chain = [_brief(r) for r in chain]
+    emit(
+        payload,
+        fmt.value,
+        tables={
+            f"{ex.answered_for} / {ex.party} ({ex.name}) on {ex.on}": payload["standing"],
+            "chain of events": chain,
+        },
+    )
+
+
+def _brief(rec: dict) -> dict:
+    """An event for a table: its facts and where each source says so."""
+    out = {k: rec[k] for k in ("id", "date", "kind", "status", "effective", "role") if k in rec}
+    out["sources"] = "; ".join(
+        s["ref"] + (f" — “{s['quote']}”" if s.get("quote") else "") for s in rec.get("sources", [])
+    )
+    return out
+
+
+@COMMANDS("log")
+def log_cmd(
+    ctx: typer.Context,
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="Only events of this subject.")] = None,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """The raw events as recorded, corrections and retractions included.
+
+    Example: timeline log --subject SCO --format json
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    emit(_event_rows(tl.log(subject)), fmt.value)
+
+
+@COMMANDS("validate")
+def validate_cmd(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Event files or folders (default: the bundled catalog).")
+    ] = None,
+):
+    """Check event files; list every problem as file:line: message and exit 1 if any.
+
+    Example: timeline validate my-events.jsonl
+    """
+
+    targets = paths or catalog_paths()
+    problems = validate_paths(targets)
+    for p in problems:
+        typer.echo(str(p), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
+        raise typer.Exit(1)
+    what = "the bundled catalog" if not paths else ", ".join(str(p) for p in paths)
+    typer.echo(f"ok: no problems in {what}")
+
+
+class By(str, Enum):
+    year = "year"
+    decade = "decade"
+
+
+@COMMANDS("stats")
+def stats_cmd(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="Subject id, alias or name.")],
+    by: Annotated[By, typer.Option("--by", help="year or decade.")] = By.year,
+    start: Annotated[int | None, typer.Option("--from", help="First year (default: founding).")] = None,
+    end: Annotated[int | None, typer.Option("--to", help="Last year (default: this year).")] = None,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """Parties per year (or decade) and standing: at some time in it, and for the whole of it.
+
+    Example: timeline stats CSTO --by year
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    emit(members_per_period(tl, subject, by.value, start, end), fmt.value)
+
+
+@COMMANDS("overlap")
+def overlap_cmd(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(metavar="SUBJECT_A")],
+    second: Annotated[str, typer.Argument(metavar="SUBJECT_B")],
+    by: Annotated[By, typer.Option("--by", help="year or decade.")] = By.year,
+    start: Annotated[int | None, typer.Option("--from")] = None,
+    end: Annotated[int | None, typer.Option("--to")] = None,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """How many states were full participants of both subjects (on a common day) each year.
+
+    Example: timeline overlap CSTO SCO --by year
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    emit(overlap(tl, first, second, by.value, start, end), fmt.value)
+
+
+@COMMANDS("tenures")
+def tenures_cmd(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="Subject id, alias or name.")],
+    office: Annotated[str | None, typer.Option(help="Only this office, e.g. secretary-general.")] = None,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """Office holders and the length of their terms in days (at least, at most).
+
+    Example: timeline tenures SCO --office secretary-general
+    """
+
+    tl = load_timeline(ctx, events, store, as_known)
+    emit(tenures(tl, subject, office), fmt.value)

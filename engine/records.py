@@ -1,0 +1,233 @@
+"""Where a timeline's answers come from: a record, in memory or in a store.
+
+A record gives the subjects, the change points of every party, office and body (tracks), the
+events in force and the log as known at one instant. :class:`MemoryRecord` replays events held
+in memory (the bundled catalog, event files); :class:`StoreRecord` reads a store's compiled
+spells, only those of the subject asked about. :class:`engine.timeline.Timeline` asks its
+questions of either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from itertools import groupby
+from typing import Protocol
+
+from ..events.codec import event_from_record
+from ..events.errors import ValidationFailed
+from ..events.model import Event, Origin
+from ..events.parties import PartyNames
+from ..events.vocabulary import LIFECYCLE_KINDS
+from .log import known_by
+from .replay import Subject, replay, replay_order
+from .spans_sql import compile_spells
+from .store import Store
+from .tracks import FOREVER, Spell, Track
+from .validation import validate_events
+
+__all__ = ["MemoryRecord", "Record", "StoreRecord"]
+
+
+class Record(Protocol):
+    """What a timeline asks of its record."""
+
+    as_known: datetime | None
+    origin: str
+    parties: PartyNames
+    store: Store | None
+
+    @property
+    def raw(self) -> tuple[Event, ...]: ...
+
+    @property
+    def subjects(self) -> Mapping[str, Subject]: ...
+
+    def subject_names(self) -> list[tuple[str, str]]: ...
+
+    def tracks(self, family: str, sid: str) -> dict[str, Track]: ...
+
+    def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]: ...
+
+    def log(self, subject: str | None = None) -> list[Event]: ...
+
+    def as_of(self, as_known: datetime | None) -> Record: ...
+
+
+class MemoryRecord:
+    """Events held in memory, replayed once; refused with every problem when any is found."""
+
+    store = None
+
+    def __init__(self, events: Sequence[Event], as_known: datetime | None = None, origin: str = "events"):
+        self.events = tuple(events)
+        self.as_known = as_known
+        self.origin = origin
+        self.parties = PartyNames()
+        self.index, problems = validate_events(self.events, as_known)
+        if problems:
+            raise ValidationFailed(problems)
+
+    @property
+    def raw(self) -> tuple[Event, ...]:
+        return self.events
+
+    @property
+    def subjects(self) -> Mapping[str, Subject]:
+        return self.index.subjects
+
+    def subject_names(self) -> list[tuple[str, str]]:
+        return [(s.id, n) for s in self.index.subjects.values() for n in s.names]
+
+    def tracks(self, family: str, sid: str) -> dict[str, Track]:
+        by_family = {"party": self.index.parties, "office": self.index.offices, "body": self.index.bodies}
+        return by_family[family].get(sid, {})
+
+    def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
+        return [
+            e
+            for e in self.index.events
+            if (subject is None or e.subject == subject) and (party is None or getattr(e, "party", None) == party)
+        ]
+
+    def log(self, subject: str | None = None) -> list[Event]:
+        return [e for e in self.events if known_by(e, self.as_known) and (subject is None or e.subject == subject)]
+
+    def as_of(self, as_known: datetime | None) -> MemoryRecord:
+        return MemoryRecord(self.events, as_known, self.origin)
+
+
+def _ord(d) -> int:  # type: ignore[no-untyped-def]
+    return FOREVER if d is None else d.toordinal()
+
+
+class StoreRecord:
+    """A store's compiled spells, read subject by subject: no replay of the log.
+
+    Only the spells of the subject asked about are read, so a question costs about the same
+    whether the store holds a thousand events or a million. ``as_known`` compiles the spells of
+    that edition of the record into a temporary table first.
+    """
+
+    def __init__(self, store: Store, as_known: datetime | None = None):
+        self.store: Store | None = store
+        self._store = store
+        self.as_known = as_known
+        self.origin = str(store.path or "store")
+        self._spells = "spells"
+        if as_known is not None:
+            compile_spells(store.con, as_known=as_known.isoformat(), target="known_spells", temp=True)
+            self._spells = "known_spells"
+        self._cache: dict[tuple[str, str], dict[str, Track]] = {}
+        self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
+        self._subjects = _LazySubjects(self)
+
+    def _records(self, where: str, params: list | None = None) -> list[Event]:
+        rows = self._store.con.execute(
+            f"SELECT seq, record FROM event_log WHERE seq IN (SELECT seq FROM {self._spells}_in_force) "
+            f"AND {where} ORDER BY seq",
+            params or [],
+        ).fetchall()
+        return [event_from_record(json.loads(r), Origin(self.origin, seq)) for seq, r in rows]
+
+    @property
+    def raw(self) -> tuple[Event, ...]:
+        return tuple(self._store.events())
+
+    @property
+    def subjects(self) -> Mapping[str, Subject]:
+        return self._subjects
+
+    def subject_names(self) -> list[tuple[str, str]]:
+        """Names from the store's founding and renaming events, without building subjects."""
+        return self._store.con.execute(
+            f"SELECT subject, name FROM event_log WHERE kind IN ('founded', 'renamed') "
+            f"AND seq IN (SELECT seq FROM {self._spells}_in_force) ORDER BY seq"
+        ).fetchall()
+
+    def tracks(self, family: str, sid: str) -> dict[str, Track]:
+        key = (family, sid)
+        if key not in self._cache:
+            rows = self._store.con.execute(
+                f"""SELECT thing, value, value2, since, until, event_id, next_event_id,
+                           possible_from, certain_from, certain_to, possible_to
+                    FROM {self._spells} WHERE family = ? AND subject = ? ORDER BY thing, pos""",
+                [family, sid],
+            ).fetchall()
+            tracks = {}
+            for thing, group in groupby(rows, key=lambda r: r[0]):
+                spells = [
+                    Spell(
+                        (v, v2) if family == "office" else v,
+                        since,
+                        until,
+                        eid,
+                        nid,
+                        _ord(pf),
+                        _ord(cf),
+                        _ord(ct),
+                        _ord(pt),
+                    )
+                    for _, v, v2, since, until, eid, nid, pf, cf, ct, pt in group
+                ]
+                tracks[thing] = Track(spells)
+            self._cache[key] = tracks
+        return self._cache[key]
+
+    def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
+        where, params = ["TRUE"], []
+        if subject is not None:
+            where.append("subject = ?")
+            params.append(subject)
+        if party is not None:
+            where.append("party = ?")
+            params.append(party)
+        return replay_order(self._records(" AND ".join(where), params))
+
+    def log(self, subject: str | None = None) -> list[Event]:
+        where, params = [], []
+        if self.as_known is not None:
+            where.append("recorded <= CAST(? AS TIMESTAMPTZ)")
+            params.append(self.as_known.isoformat())
+        if subject is not None:
+            where.append("subject = ?")
+            params.append(subject)
+        return self._store.events(" AND ".join(where), params)
+
+    def as_of(self, as_known: datetime | None) -> StoreRecord:
+        return StoreRecord(self._store, as_known)
+
+
+class _LazySubjects(Mapping[str, Subject]):
+    """Subjects of a store, each built from its lifecycle events the first time it is asked for."""
+
+    def __init__(self, record: StoreRecord):
+        self._record = record
+        self._ids = [
+            r[0]
+            for r in record._store.con.execute(
+                f"SELECT subject FROM event_log WHERE kind = 'founded' "
+                f"AND seq IN (SELECT seq FROM {record._spells}_in_force) ORDER BY subject"
+            ).fetchall()
+        ]
+        self._known = set(self._ids)
+        self._built: dict[str, Subject] = {}
+
+    def __getitem__(self, sid: str) -> Subject:
+        if sid not in self._known:
+            raise KeyError(sid)
+        if sid not in self._built:
+            lifecycle = ", ".join(f"'{k}'" for k in LIFECYCLE_KINDS)
+            events = self._record._records(f"subject = ? AND kind IN ({lifecycle})", [sid])
+            self._built[sid] = replay(events).subjects[sid]
+        return self._built[sid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._known

@@ -1,0 +1,36 @@
+"""Checking a log: every problem in it, from reading records to refused transitions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from ..events.errors import Problem
+from ..events.io import read_paths
+from ..events.model import Event
+from .log import resolve_log
+from .replay import Replayed, replay
+
+__all__ = ["validate_events", "validate_paths"]
+
+
+def validate_events(events: Sequence[Event], as_known: datetime | None = None) -> tuple[Replayed, list[Problem]]:
+    """The replay of ``events`` (as known by ``as_known``) and every problem found on the way."""
+    live, problems = resolve_log(events, as_known)
+    replayed = replay(live)
+    return replayed, problems + list(replayed.problems)
+
+
+def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
+    """Every problem in these event files: reading, records, references and transitions."""
+    problems: list[Problem] = []
+    events = read_paths(paths, problems)
+    _, more = validate_events(events)
+    seen = set()
+    out = []
+    for p in problems + more:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return sorted(out, key=lambda p: (p.file, p.line))

@@ -1,0 +1,5 @@
+"""``python -m timeline_engine`` runs the ``timeline`` command."""
+
+from .cli.app import main
+
+main()
