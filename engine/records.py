@@ -20,10 +20,9 @@ from ..events.errors import ValidationFailed
 from ..events.model import Event, Origin
 from ..events.parties import PartyNames
 from ..events.vocabulary import LIFECYCLE_KINDS
-from .log import known_by
-from .replay import Subject, replay, replay_order
-from .spans_sql import compile_spells
+from .fold import fold, from_events, in_replay_order
 from .store import Store
+from .subjects import Subject, subjects_of
 from .tracks import FOREVER, Spell, Track
 from .validation import validate_events
 
@@ -65,9 +64,13 @@ class MemoryRecord:
         self.as_known = as_known
         self.origin = origin
         self.parties = PartyNames()
-        self.index, problems = validate_events(self.events, as_known)
+        folded, problems = validate_events(self.events, as_known)
         if problems:
             raise ValidationFailed(problems)
+        self._subjects = subjects_of(folded, self.events)  # type: ignore[arg-type]
+        self._tracks = folded.spells.tracks()
+        self._in_force = [self.events[i] for i in folded.replay_order().tolist()]
+        self._known = folded.columns.known_by(as_known)
 
     @property
     def raw(self) -> tuple[Event, ...]:
@@ -75,24 +78,27 @@ class MemoryRecord:
 
     @property
     def subjects(self) -> Mapping[str, Subject]:
-        return self.index.subjects
+        return self._subjects
 
     def subject_names(self) -> list[tuple[str, str]]:
-        return [(s.id, n) for s in self.index.subjects.values() for n in s.names]
+        return [(s.id, n) for s in self._subjects.values() for n in s.names]
 
     def tracks(self, family: str, sid: str) -> dict[str, Track]:
-        by_family = {"party": self.index.parties, "office": self.index.offices, "body": self.index.bodies}
-        return by_family[family].get(sid, {})
+        return self._tracks[family].get(sid, {})
 
     def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
         return [
             e
-            for e in self.index.events
+            for e in self._in_force
             if (subject is None or e.subject == subject) and (party is None or getattr(e, "party", None) == party)
         ]
 
     def log(self, subject: str | None = None) -> list[Event]:
-        return [e for e in self.events if known_by(e, self.as_known) and (subject is None or e.subject == subject)]
+        return [
+            e
+            for e, known in zip(self.events, self._known.tolist(), strict=True)
+            if known and (subject is None or e.subject == subject)
+        ]
 
     def as_of(self, as_known: datetime | None) -> MemoryRecord:
         return MemoryRecord(self.events, as_known, self.origin)
@@ -117,7 +123,7 @@ class StoreRecord:
         self.origin = str(store.path or "store")
         self._spells = "spells"
         if as_known is not None:
-            compile_spells(store.con, as_known=as_known.isoformat(), target="known_spells", temp=True)
+            store.compile(as_known, target="known_spells", temp=True)
             self._spells = "known_spells"
         self._cache: dict[tuple[str, str], dict[str, Track]] = {}
         self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
@@ -183,7 +189,7 @@ class StoreRecord:
         if party is not None:
             where.append("party = ?")
             params.append(party)
-        return replay_order(self._records(" AND ".join(where), params))
+        return in_replay_order(self._records(" AND ".join(where), params))
 
     def log(self, subject: str | None = None) -> list[Event]:
         where, params = [], []
@@ -220,7 +226,7 @@ class _LazySubjects(Mapping[str, Subject]):
         if sid not in self._built:
             lifecycle = ", ".join(f"'{k}'" for k in LIFECYCLE_KINDS)
             events = self._record._records(f"subject = ? AND kind IN ({lifecycle})", [sid])
-            self._built[sid] = replay(events).subjects[sid]
+            self._built[sid] = subjects_of(fold(from_events(events)), events)[sid]
         return self._built[sid]
 
     def __iter__(self) -> Iterator[str]:

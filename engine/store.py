@@ -21,14 +21,16 @@ from pathlib import Path
 
 import attrs
 import duckdb
+import numpy as np
 
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record
 from ..events.dates import parse_instant
 from ..events.errors import Problem, StoreBusy, StoreError, ValidationFailed
 from ..events.model import Event, Origin
-from . import bulk
+from .fold import Folded, fold, from_events
+from .fold.duck import load_store
 from .log import problem_for
-from .spans_sql import VIEWS_SQL, compile_spells
+from .spells_table import VIEWS_SQL, write_spells
 from .validation import validate_events
 
 __all__ = ["SCHEMA_VERSION", "AppendResult", "Store"]
@@ -68,6 +70,10 @@ FROM event_log
 """
 # Upgrades from each older schema version to the next: {from_version: [statements]}.
 _UPGRADES: dict[int, list[str]] = {1: [_SIDE]}
+
+
+class _Refused(Exception):
+    """The fold of the log after a write found problems: the write is undone."""
 
 
 class AppendResult(tuple):
@@ -161,7 +167,8 @@ class Store:
                 [str(SCHEMA_VERSION), datetime.now(UTC).isoformat()],
             )
             con.execute(_EVENTS_VIEW)
-            compile_spells(con)
+            store = cls(con, path, False)
+            store.compile()
             for sql in VIEWS_SQL():
                 con.execute(sql)
             con.execute("COMMIT")
@@ -169,7 +176,7 @@ class Store:
             con.close()
             path.unlink(missing_ok=True)
             raise
-        return cls(con, path, False), True
+        return store, True
 
     @classmethod
     def open(cls, path: str | os.PathLike, read_only: bool = False) -> Store:
@@ -206,8 +213,9 @@ class Store:
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute(_EVENTS_VIEW)
         store = cls(con, None, False)
-        store._insert(list(events), datetime(1970, 1, 1, tzinfo=UTC).isoformat().replace("+00:00", "Z"))
-        compile_spells(con)
+        events = list(events)
+        store._insert(events, datetime(1970, 1, 1, tzinfo=UTC).isoformat().replace("+00:00", "Z"))
+        write_spells(con, fold(from_events(events)), store_seq=np.arange(1, len(events) + 1))
         for sql in VIEWS_SQL():
             con.execute(sql)
         return store
@@ -365,24 +373,31 @@ class Store:
     BULK_THRESHOLD = 50_000
 
     def _append_bulk(self, fresh: list[Event], recorded: str, extras) -> bool:
-        """Insert, check the whole log in bulk, and commit; False (nothing written) when the bulk
-        path refuses the log or cannot read it, so that the Python validator says why."""
-
-        class _Refused(Exception):
-            pass
+        """Insert, fold the whole log as columns read in place, and commit; False (nothing
+        written) when the fold refuses the log, so that the events are checked again as they were
+        read, for problems that name their files and lines."""
 
         def step():
             self._insert(fresh, recorded)
-            rep = bulk.replay_store(self.con, str(self.path or "store"))
-            if rep.problems or rep.columns.record_problems:
-                raise _Refused
             extras()
 
         try:
             self._write(step)
-        except (_Refused, bulk.NotBulkReadable):
+        except _Refused:
             return False
         return True
+
+    def compile(self, as_known: datetime | None = None, target: str = "spells", temp: bool = False) -> Folded:
+        """Fold the stored log (as known by ``as_known``) into the table ``target`` and
+        ``{target}_in_force``; the fold, with its problems."""
+        if self.count() == 0:
+            folded = fold(from_events([]))
+            write_spells(self.con, folded, target, temp, store_seq=np.zeros(0, dtype=np.int64))
+            return folded
+        cols, seq = load_store(self.con, str(self.path or "store"))
+        folded = fold(cols, as_known)
+        write_spells(self.con, folded, target, temp, store_seq=seq)
+        return folded
 
     def _rows_into(
         self,
@@ -446,7 +461,8 @@ class Store:
         try:
             self.con.execute("BEGIN TRANSACTION")
             step()
-            compile_spells(self.con)
+            if self.compile().problems:
+                raise _Refused
             for sql in VIEWS_SQL():
                 self.con.execute(sql)
             self.con.execute("COMMIT")

@@ -25,7 +25,7 @@ from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_ST
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
 from .records import MemoryRecord, Record, StoreRecord
 from .replay import Subject
-from .spans_sql import VIEWS_SQL, compile_spells
+from .spells_table import VIEWS_SQL
 from .store import Store
 from .tracks import Track, day_window
 
@@ -154,7 +154,7 @@ class Timeline:
             store = self.store if self.store is not None else Store.memory(self.raw)
             spells = "spells"
             if self.as_known is not None:
-                compile_spells(store.con, as_known=self.as_known.isoformat(), target="known_spells", temp=True)
+                store.compile(self.as_known, target="known_spells", temp=True)
                 spells = "known_spells"
                 for sql in VIEWS_SQL("known_spells", "TEMP "):
                     store.con.execute(sql)
