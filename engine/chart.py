@@ -29,7 +29,7 @@ from .tracks import FOREVER, Spell
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from .replay import Subject
+    from .subjects import Subject
     from .timeline import Timeline
 
 __all__ = ["CHART_SUFFIXES", "STANDING_COLOURS", "ChartError", "check_chart_path", "membership_chart"]

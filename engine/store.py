@@ -29,7 +29,6 @@ from ..events.errors import Problem, StoreBusy, StoreError, ValidationFailed
 from ..events.model import Event, Origin
 from .fold import Folded, fold, from_events
 from .fold.duck import load_store
-from .log import problem_for
 from .spells_table import VIEWS_SQL, write_spells
 from .validation import validate_events
 
@@ -70,6 +69,11 @@ FROM event_log
 """
 # Upgrades from each older schema version to the next: {from_version: [statements]}.
 _UPGRADES: dict[int, list[str]] = {1: [_SIDE]}
+
+
+def _problem(event: Event, message: str) -> Problem:
+    o = event.origin
+    return Problem(o.file if o else "<events>", o.line if o else 0, message, event.id)
 
 
 class _Refused(Exception):
@@ -325,7 +329,7 @@ class Store:
             if e.id in batch:
                 if batch[e.id] != e:
                     problems.append(
-                        problem_for(
+                        _problem(
                             e,
                             f"id {e.id!r} is used twice in this input with different "
                             f"content (also at {batch[e.id].where()})",
@@ -342,7 +346,7 @@ class Store:
                     unchanged += 1
                 else:
                     problems.append(
-                        problem_for(
+                        _problem(
                             e,
                             f"id {eid!r} is already in the store (event #{seq}) with different "
                             "content; to change it, add an event that `corrects` it",

@@ -24,9 +24,9 @@ from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
 from .records import MemoryRecord, Record, StoreRecord
-from .replay import Subject
 from .spells_table import VIEWS_SQL
 from .store import Store
+from .subjects import Subject
 from .tracks import Track, day_window
 
 __all__ = ["Timeline", "subject_lookup"]

@@ -17,8 +17,6 @@ from typing import Any
 
 import attrs
 
-from ..events.model import Event
-
 __all__ = ["FOREVER", "Coverage", "Spell", "Track"]
 
 FOREVER = date(9999, 12, 31).toordinal() + 1
@@ -63,7 +61,7 @@ class Track:
     __slots__ = ("_froms", "_reach", "spells")
 
     def __init__(self, spells: list[Spell]):
-        """From spells in replay order (see :meth:`from_transitions`)."""
+        """From spells in replay order (as the fold makes them: ``engine.fold.spells``)."""
         self.spells = spells
         self._froms = [s.possible_from for s in spells]
         reach, best = [], -1
@@ -71,31 +69,6 @@ class Track:
             best = max(best, s.possible_to)
             reach.append(best)
         self._reach = reach
-
-    @classmethod
-    def from_transitions(cls, transitions: list[tuple[int, int, Any, Event]]) -> Track:
-        """From (lo, hi, value after, event) in replay order; a ``None`` value ends a spell."""
-        spells: list[Spell] = []
-        for k, (lo, hi, value, event) in enumerate(transitions):
-            if value is None:
-                continue
-            if k + 1 < len(transitions):
-                nlo, nhi, _, nxt = transitions[k + 1]
-                spells.append(Spell(value, event.when.text, nxt.when.text, event.id, nxt.id, lo, hi, nlo, nhi))
-            else:
-                spells.append(Spell(value, event.when.text, None, event.id, None, lo, hi, FOREVER, FOREVER))
-        return cls(spells)
-
-    def ended_by(self, lo: int, hi: int, text: str, event_id: str) -> Track:
-        """The track cut at an end that happened on some day of [lo, hi] (a dissolution)."""
-        spells = []
-        for s in self.spells:
-            if s.possible_to > hi:
-                s = attrs.evolve(s, until=text, next_event_id=event_id, possible_to=hi)
-            if s.certain_to > lo:
-                s = attrs.evolve(s, certain_to=lo)
-            spells.append(s)
-        return Track(spells)
 
     def _candidates(self, start: int, end: int) -> Iterator[Spell]:
         """Spells possibly in force on some day of [start, end], latest first."""

@@ -24,6 +24,7 @@ from ...events.rules import (
     TRANSITIONS,
     TREATY_STANDINGS,
 )
+from ..tracks import FOREVER  # days are ordinals; a spell's *_to is exclusive, FOREVER open
 
 __all__ = [
     "AFTER",
@@ -44,8 +45,6 @@ __all__ = [
     "V",
 ]
 
-# Days are ordinals (``date.toordinal()``); a spell's ``*_to`` is exclusive and FOREVER is open.
-FOREVER = 3652059 + 1  # date(9999, 12, 31).toordinal() + 1
 
 # Standing codes: 0 is no standing.
 STANDINGS: tuple[str | None, ...] = (None, *dict.fromkeys(ORGANIZATION_STANDINGS + TREATY_STANDINGS))

@@ -1,26 +1,122 @@
-"""Replay: fold the events in force into the state of every subject, checking each
-transition, and keep every change point as an index for as-of queries.
+"""The oracle: a deliberately simple, slow reference fold over event objects, kept only in the tests.
 
-The fold is a set of pure handlers, one per event kind: each takes the old value of one
-thing (a party's standing in a subject, an office, a body) and the event, and returns the
-new value or refuses with the reason. Replay order: effective date, then kind, then log
-order — so the same set of events always gives the same state.
+It is written apart from the product's columnar fold (``timeline_engine.engine.fold``), in the
+plainest way: one pure handler per event kind folding the old value of one thing into the new,
+events sorted into replay order, spells built from the transitions one by one. The conformance
+suite (``tests/engine/test_conformance.py``) holds every entry path of the product to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import attrs
 
-from ..events.errors import Problem
-from ..events.model import BodyEvent, Event, OfficeEvent, ParticipationEvent, SubjectEvent
-from ..events.vocabulary import FULL_STANDING, GRANTABLE, KIND_ORDER
-from .log import problem_for
-from .tracks import Track
+from timeline_engine.engine.tracks import FOREVER, Spell
+from timeline_engine.events.dates import parse_instant
+from timeline_engine.events.errors import Problem
+from timeline_engine.events.model import BodyEvent, Event, OfficeEvent, ParticipationEvent, Retraction, SubjectEvent
+from timeline_engine.events.rules import FULL_STANDING, GRANTABLE, KIND_ORDER
 
-__all__ = ["Replayed", "Subject", "replay", "replay_order"]
+__all__ = ["Oracle", "oracle"]
+
+
+def problem_for(event: Event, message: str) -> Problem:
+    o = event.origin
+    return Problem(o.file if o else "<events>", o.line if o else 0, message, event.id)
+
+
+def known_by(event: Event, as_known: datetime | None) -> bool:
+    """Whether ``event`` had been recorded by ``as_known`` (an event without ``recorded`` always had)."""
+    if as_known is None or event.recorded is None:
+        return True
+    return parse_instant(event.recorded) <= as_known
+
+
+def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tuple[list[Event], list[Problem]]:
+    """The events in force, in log order, and the problems found.
+
+    Only events recorded by ``as_known`` count (an event with no ``recorded`` time has always
+    been known). A retraction removes its target; a correction replaces its target (chains
+    allowed, cycles refused). The same event read twice counts once; two different events
+    with one id are a problem naming both places.
+    """
+    problems: list[Problem] = []
+    by_id: dict[str, Event] = {}
+    ordered: list[Event] = []
+    events = list(events)
+    recorded_later = {e.id for e in events if not known_by(e, as_known)}
+    for e in events:
+        if e.id in recorded_later:
+            continue
+        seen = by_id.get(e.id)
+        if seen is not None:
+            if seen != e:
+                problems.append(problem_for(e, f"id {e.id!r} is already used by a different event at {seen.where()}"))
+            continue
+        by_id[e.id] = e
+        ordered.append(e)
+
+    retractors: dict[str, list[Retraction]] = {}
+    for e in ordered:
+        if isinstance(e, Retraction):
+            if e.retracts not in by_id:
+                if e.retracts not in recorded_later:  # not yet recorded in this edition: nothing to retract
+                    problems.append(problem_for(e, f"retracts unknown event {e.retracts!r}"))
+            elif e.retracts == e.id:
+                problems.append(problem_for(e, "retracts itself"))
+            else:
+                retractors.setdefault(e.retracts, []).append(e)
+
+    memo: dict[str, bool] = {}
+
+    def withdrawn(eid: str, path: tuple[str, ...] = ()) -> bool:
+        """An event is withdrawn when a retraction of it is itself in force."""
+        if eid in memo:
+            return memo[eid]
+        if eid in path:
+            return False  # a cycle of retractions: reported below, decides nothing
+        result = any(not withdrawn(r.id, path + (eid,)) for r in retractors.get(eid, ()))
+        memo[eid] = result
+        return result
+
+    retracted = {eid for eid in by_id if withdrawn(eid)}
+    for e in ordered:
+        if isinstance(e, Retraction):
+            seen_ids, cur = {e.id}, by_id.get(e.retracts)
+            while isinstance(cur, Retraction) and cur.id not in seen_ids:
+                seen_ids.add(cur.id)
+                cur = by_id.get(cur.retracts)
+            if isinstance(cur, Retraction):
+                problems.append(problem_for(e, f"retractions form a cycle through {e.retracts!r}"))
+
+    corrected: set[str] = set()
+    for e in ordered:
+        if e.corrects is None or e.id in retracted:
+            continue
+        target = by_id.get(e.corrects)
+        if target is None:
+            if e.corrects not in recorded_later:  # not yet recorded in this edition: e stands alone
+                problems.append(problem_for(e, f"corrects unknown event {e.corrects!r}"))
+            continue
+        if isinstance(target, Retraction) or isinstance(e, Retraction):
+            problems.append(
+                problem_for(e, "a retraction cannot correct or be corrected; retract the retraction instead")
+            )
+            continue
+        chain, cur = {e.id}, target
+        while cur is not None and cur.id not in chain:
+            chain.add(cur.id)
+            cur = by_id.get(cur.corrects) if cur.corrects else None
+        if cur is not None:
+            problems.append(problem_for(e, f"corrections form a cycle through {e.corrects!r}"))
+            continue
+        corrected.add(e.corrects)
+
+    live = [e for e in ordered if e.id not in retracted and e.id not in corrected and not isinstance(e, Retraction)]
+    return live, problems
 
 
 @attrs.frozen
@@ -152,13 +248,6 @@ class Subject:
     entered_into_force: SubjectEvent | None = None
     dissolved: SubjectEvent | None = None
 
-    def name_on(self, day: int) -> str:
-        name = self.name
-        for r in self.renamed:
-            if r.when.hi.toordinal() <= day:
-                name = r.name
-        return name
-
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name,) + tuple(r.name for r in self.renamed)
@@ -169,9 +258,9 @@ class Replayed:
     """The outcome of a replay: subjects, the index of change points, and problems."""
 
     subjects: dict[str, Subject]
-    parties: dict[str, dict[str, Track]]
-    offices: dict[str, dict[str, Track]]
-    bodies: dict[str, dict[str, Track]]
+    parties: dict[str, dict[str, list[Spell]]]
+    offices: dict[str, dict[str, list[Spell]]]
+    bodies: dict[str, dict[str, list[Spell]]]
     events: tuple[Event, ...]
     problems: tuple[Problem, ...]
 
@@ -262,12 +351,19 @@ def replay(events: Iterable[Event]) -> Replayed:
     for s in subjects.values():
         if s.predecessor is not None and s.predecessor not in subjects:
             problems.append(problem_for(s.founded, f"predecessor {s.predecessor} is not a declared subject"))
-    tracks: dict[str, dict[str, dict[str, Track]]] = {"party": {}, "office": {}, "body": {}}
+    for s in subjects.values():  # a subject whose predecessors lead back to it
+        seen, cur = {s.id}, subjects.get(s.predecessor) if s.predecessor else None
+        while cur is not None and cur.id not in seen:
+            seen.add(cur.id)
+            cur = subjects.get(cur.predecessor) if cur.predecessor else None
+        if cur is not None and cur.id == s.id:
+            problems.append(problem_for(s.founded, "predecessors form a cycle"))
+    tracks: dict[str, dict[str, dict[str, list[Spell]]]] = {"party": {}, "office": {}, "body": {}}
     for (family, subject, thing), transitions in changes.items():
-        track = Track.from_transitions(transitions)
+        track = _spells(transitions)
         gone = later[subject].get("dissolved")
         if gone is not None:  # every standing, office and body ends with its subject
-            track = track.ended_by(gone.when.lo.toordinal(), gone.when.hi.toordinal(), gone.when.text, gone.id)
+            track = _ended_by(track, gone.when.lo.toordinal(), gone.when.hi.toordinal(), gone.when.text, gone.id)
         tracks[family].setdefault(subject, {})[thing] = track
     return Replayed(
         subjects=subjects,
@@ -276,4 +372,60 @@ def replay(events: Iterable[Event]) -> Replayed:
         bodies=tracks["body"],
         events=tuple(ordered),
         problems=tuple(problems),
+    )
+
+
+def _spells(transitions: list[tuple[int, int, Any, Event]]) -> list[Spell]:
+    """From (lo, hi, value after, event) in replay order; a ``None`` value ends a spell."""
+    spells: list[Spell] = []
+    for k, (lo, hi, value, event) in enumerate(transitions):
+        if value is None:
+            continue
+        if k + 1 < len(transitions):
+            nlo, nhi, _, nxt = transitions[k + 1]
+            spells.append(Spell(value, event.when.text, nxt.when.text, event.id, nxt.id, lo, hi, nlo, nhi))
+        else:
+            spells.append(Spell(value, event.when.text, None, event.id, None, lo, hi, FOREVER, FOREVER))
+    return spells
+
+
+def _ended_by(spells: list[Spell], lo: int, hi: int, text: str, event_id: str) -> list[Spell]:
+    """The spells cut at an end that happened on some day of [lo, hi] (a dissolution)."""
+    out = []
+    for s in spells:
+        if s.possible_to > hi:
+            s = attrs.evolve(s, until=text, next_event_id=event_id, possible_to=hi)
+        if s.certain_to > lo:
+            s = attrs.evolve(s, certain_to=lo)
+        out.append(s)
+    return out
+
+
+@attrs.frozen
+class Oracle:
+    """What the reference fold says of a log."""
+
+    subjects: dict[str, Subject]
+    spells: dict[tuple[str, str, str], list[tuple]]  # (family, subject, thing) -> spells as tuples
+    in_force: tuple[str, ...]  # ids of the events in force, in replay order
+    problems: tuple[Problem, ...]
+
+
+def oracle(events: Iterable[Event], as_known: datetime | str | None = None) -> Oracle:
+    """The reference fold of ``events`` as known by ``as_known``."""
+    if isinstance(as_known, str):
+        as_known = parse_instant(as_known)
+    live, problems = resolve_log(events, as_known)
+    r = replay(live)
+    spells = {}
+    for family, by_subject in (("party", r.parties), ("office", r.offices), ("body", r.bodies)):
+        for sid, things in by_subject.items():
+            for thing, ss in things.items():
+                if ss:
+                    spells[(family, sid, thing)] = [attrs.astuple(s) for s in ss]
+    return Oracle(
+        subjects=r.subjects,
+        spells=spells,
+        in_force=tuple(e.id for e in r.events),
+        problems=tuple(problems) + r.problems,
     )
