@@ -8,6 +8,7 @@ shape. The views ``spans`` and ``office_terms`` read them (their columns are a p
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 
 import duckdb
 import numpy as np
@@ -34,10 +35,12 @@ def write_spells(
     target: str = "spells",
     temp: bool = False,
     store_seq: np.ndarray | None = None,
+    subjects: Sequence[str] | None = None,
 ) -> None:
     """Write the spells of ``folded`` into ``target`` and the records in force into
     ``{target}_in_force``; ``store_seq`` maps log positions to the store's ``seq`` (event ids are
-    then read from ``event_log``), else ids come from the columns."""
+    then read from ``event_log``), else ids come from the columns. With ``subjects`` (a partition
+    of the log), only the rows of those subjects are replaced."""
     s, c = folded.spells, folded.columns
     kind = "TEMP TABLE" if temp else "TABLE"
     n = len(s)
@@ -93,18 +96,29 @@ def write_spells(
     con.execute("SELECT 1").fetchall()
     con.register("fold_spells", frame)
     try:
-        con.execute(f"""
-            CREATE OR REPLACE {kind} {target} AS
+        rows = f"""
             SELECT f.family::VARCHAR AS family, f.subject::VARCHAR AS subject, f.thing::VARCHAR AS thing,
                    f.value::VARCHAR AS value, f.value2::VARCHAR AS value2, f.since::VARCHAR AS since,
                    f.until::VARCHAR AS until, {ids},
                    {day("pf")} AS possible_from, {day("cf")} AS certain_from,
                    {day("ct")} AS certain_to, {day("pt")} AS possible_to, f.pos
-            FROM fold_spells f ORDER BY f.family, f.subject, f.thing, f.pos""")
+            FROM fold_spells f ORDER BY f.family, f.subject, f.thing, f.pos"""
         live = np.flatnonzero(folded.live)
         live_seq = np.asarray(store_seq, dtype=np.int64)[live] if store_seq is not None else live.astype(np.int64)
         con.register("fold_live", {"seq": live_seq})
-        con.execute(f"CREATE OR REPLACE {kind} {target}_in_force AS SELECT seq FROM fold_live")
+        if subjects is None:
+            con.execute(f"CREATE OR REPLACE {kind} {target} AS {rows}")
+            con.execute(f"CREATE OR REPLACE {kind} {target}_in_force AS SELECT seq FROM fold_live")
+        else:
+            names = [str(s) for s in subjects]
+            con.execute(f"DELETE FROM {target} WHERE subject IN (SELECT unnest(?::VARCHAR[]))", [names])
+            con.execute(f"INSERT INTO {target} {rows}")
+            con.execute(
+                f"DELETE FROM {target}_in_force WHERE seq IN (SELECT seq FROM event_log "
+                "WHERE subject IN (SELECT unnest(?::VARCHAR[])))",
+                [names],
+            )
+            con.execute(f"INSERT INTO {target}_in_force SELECT seq FROM fold_live")
     finally:
         for name in ("fold_spells", "fold_live"):
             with contextlib.suppress(duckdb.Error):  # not registered: an earlier statement failed

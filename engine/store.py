@@ -79,6 +79,18 @@ def _problem(event: Event, message: str) -> Problem:
 class _Refused(Exception):
     """The fold of the log after a write found problems: the write is undone."""
 
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _in_subjects(subjects: Sequence[str] | None) -> str:
+    """A condition on ``event_log`` selecting the events of ``subjects`` (ids are upper-case slugs,
+    checked on the way in, so they are safe to write into SQL; quotes are doubled all the same)."""
+    if not subjects:
+        return "FALSE"
+    return "subject IN (" + ", ".join("'" + s.replace("'", "''") + "'" for s in subjects) + ")"
+
 
 class AppendResult(tuple):
     """(added, already stored)."""
@@ -359,48 +371,71 @@ class Store:
         extras = lambda: (self._put_side(side or {}), self._put_names(party_names or {}))  # noqa: E731
         if not fresh:
             if side or party_names:
-                self._write(extras)
+                self._write(extras, subjects=[])
             return AppendResult((0, unchanged))
-        if self.count() + len(fresh) >= self.BULK_THRESHOLD and self._append_bulk(fresh, recorded, extras):
-            return AppendResult((len(fresh), unchanged))
-        existing = self.events()
-        stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
-        _, problems = validate_events(existing + stamped)
-        if problems:
-            raise ValidationFailed(problems)
-        self._write(lambda: (self._insert(fresh, recorded), extras()))
+        touched = self._partition(fresh)
+        try:
+            self._write(lambda: (self._insert(fresh, recorded), extras()), subjects=touched)
+        except _Refused as refused:
+            # Nothing was written. Check the events again as they were read, so that each problem
+            # names its file and line: the touched subjects' stored events and the new ones.
+            existing = self.events(_in_subjects(touched))
+            stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
+            _, problems = validate_events(existing + stamped)
+            raise ValidationFailed(problems or refused.problems) from None
         return AppendResult((len(fresh), unchanged))
 
-    # From this many events in the store after an import, the import is checked by the bulk
-    # path (engine.bulk: the whole log replayed as columns, inside the import's transaction);
-    # only a log it refuses or cannot read is validated again in Python, for the exact messages.
-    BULK_THRESHOLD = 50_000
+    def _partition(self, events: Sequence[Event]) -> list[str]:
+        """The subjects a write must fold again: those of the new events and of the events they
+        correct or retract, with every subject joined to one of them by a predecessor (either way,
+        transitively: a lineage is checked whole). The rest of the log keeps its spells."""
+        subjects = {e.subject for e in events}
+        links = [x for e in events for x in (getattr(e, "retracts", None), e.corrects) if x]
+        if links:
+            subjects |= {
+                r[0]
+                for r in self.con.execute(
+                    "SELECT DISTINCT subject FROM event_log WHERE id IN (SELECT unnest(?::VARCHAR[]))", [links]
+                ).fetchall()
+            }
+        pairs = self.con.execute(
+            "SELECT subject, predecessor FROM event_log WHERE kind = 'founded' AND predecessor IS NOT NULL"
+        ).fetchall()
+        pairs += [(e.subject, e.predecessor) for e in events if getattr(e, "predecessor", None)]  # type: ignore[attr-defined]
+        linked: dict[str, set[str]] = {}
+        for a, b in pairs:
+            linked.setdefault(a, set()).add(b)
+            linked.setdefault(b, set()).add(a)
+        todo = list(subjects)
+        while todo:
+            for s in linked.get(todo.pop(), ()):
+                if s not in subjects:
+                    subjects.add(s)
+                    todo.append(s)
+        return sorted(subjects)
 
-    def _append_bulk(self, fresh: list[Event], recorded: str, extras) -> bool:
-        """Insert, fold the whole log as columns read in place, and commit; False (nothing
-        written) when the fold refuses the log, so that the events are checked again as they were
-        read, for problems that name their files and lines."""
-
-        def step():
-            self._insert(fresh, recorded)
-            extras()
-
-        try:
-            self._write(step)
-        except _Refused:
-            return False
-        return True
-
-    def compile(self, as_known: datetime | None = None, target: str = "spells", temp: bool = False) -> Folded:
+    def compile(
+        self,
+        as_known: datetime | None = None,
+        target: str = "spells",
+        temp: bool = False,
+        subjects: Sequence[str] | None = None,
+    ) -> Folded:
         """Fold the stored log (as known by ``as_known``) into the table ``target`` and
-        ``{target}_in_force``; the fold, with its problems."""
-        if self.count() == 0:
-            folded = fold(from_events([]))
-            write_spells(self.con, folded, target, temp, store_seq=np.zeros(0, dtype=np.int64))
-            return folded
-        cols, seq = load_store(self.con, str(self.path or "store"))
-        folded = fold(cols, as_known)
-        write_spells(self.con, folded, target, temp, store_seq=seq)
+        ``{target}_in_force``; the fold, with its problems. With ``subjects``, only their events
+        are folded and only their spells replaced (a partition: whole lineages)."""
+        where = _in_subjects(subjects) if subjects is not None else ""
+        if (
+            subjects == []
+            or not self.con.execute(f"SELECT count(*) FROM event_log {('WHERE ' + where) if where else ''}").fetchall()[
+                0
+            ][0]
+        ):
+            folded, seq = fold(from_events([])), np.zeros(0, dtype=np.int64)
+        else:
+            cols, seq = load_store(self.con, str(self.path or "store"), where)
+            folded = fold(cols, as_known)
+        write_spells(self.con, folded, target, temp, store_seq=seq, subjects=subjects)
         return folded
 
     def _rows_into(
@@ -460,13 +495,15 @@ class Store:
     def party_names(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT code, name FROM party_names").fetchall())
 
-    def _write(self, step) -> None:
-        """Run ``step`` and recompile the spells in one transaction: all of it, or nothing."""
+    def _write(self, step, subjects: Sequence[str] | None = None) -> None:
+        """Run ``step`` and fold the log again (only ``subjects`` when given) in one transaction:
+        all of it, or nothing (``_Refused`` when the fold finds problems)."""
         try:
             self.con.execute("BEGIN TRANSACTION")
             step()
-            if self.compile().problems:
-                raise _Refused
+            folded = self.compile(subjects=subjects)
+            if folded.problems:
+                raise _Refused(folded.problems)
             for sql in VIEWS_SQL():
                 self.con.execute(sql)
             self.con.execute("COMMIT")
