@@ -54,6 +54,7 @@ from ..events.vocabulary import (
     OFFICE_KINDS,
     PARTICIPATION_KINDS,
 )
+from .duck import one_row
 from .spans_sql import resolve_in_sql
 from .tracks import FOREVER
 
@@ -404,9 +405,10 @@ def _check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, ha
     )
     if not has_sources:
         rules.append(("TRUE", "missing sources"))
-    elif con.execute(
-        f"SELECT count(*) FROM (SELECT DISTINCT sources FROM bulk_log) WHERE sources IS NULL OR NOT ({source_ok})"
-    ).fetchone()[0]:
+    elif one_row(
+        con,
+        f"SELECT count(*) FROM (SELECT DISTINCT sources FROM bulk_log) WHERE sources IS NULL OR NOT ({source_ok})",
+    )[0]:
         rules.append((f"sources IS NULL OR NOT ({source_ok})", "sources must be a non-empty list of {title, ref}"))
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{msg.replace(chr(39), chr(39) * 2)}'" for cond, msg in rules) + " END"
     found = con.execute(
@@ -441,7 +443,7 @@ def _check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, ha
 def replay_store(con: duckdb.DuckDBPyConnection, label: str = "store") -> Replay:
     """The validated replay of a store's ``event_log``, read in place through the store's own
     connection (temporary types and tables only; nothing is written to the store)."""
-    n, first, last = con.execute("SELECT count(*), min(seq), max(seq) FROM event_log").fetchone()
+    n, first, last = one_row(con, "SELECT count(*), min(seq), max(seq) FROM event_log")
     if n and last - first + 1 != n:
         position = "row_number() OVER (ORDER BY seq) - 1"
     else:
@@ -466,9 +468,9 @@ def _create_enum(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -
     con.execute("CREATE OR REPLACE TEMP TABLE bulk_enum_values AS SELECT unnest(?::VARCHAR[]) AS v", [values])
     con.execute(f"CREATE TEMP TYPE {name} AS ENUM (SELECT v FROM bulk_enum_values)")
     con.execute("DROP TABLE bulk_enum_values")
-    first, last, size = con.execute(
-        f"SELECT enum_first(NULL::{name}), enum_last(NULL::{name}), len(enum_range(NULL::{name}))"
-    ).fetchone()
+    first, last, size = one_row(
+        con, f"SELECT enum_first(NULL::{name}), enum_last(NULL::{name}), len(enum_range(NULL::{name}))"
+    )
     if (first, last, size) != (values[0], values[-1], len(values)):  # pragma: no cover - DuckDB keeps the order
         raise TimelineError(f"DuckDB did not keep the order of the {name} dictionary")
     return np.array(values, dtype=object)
@@ -511,17 +513,18 @@ def _whens(con: duckdb.DuckDBPyConnection, rel: str, parquet: str | None) -> tup
     lo_t = hi_t = None
     if parquet is not None:
         try:
-            lo_t, hi_t = con.execute(
+            lo_t, hi_t = one_row(
+                con,
                 "SELECT min(stats_min_value), max(stats_max_value) FROM parquet_metadata(?) "
                 "WHERE path_in_schema IN ('date', 'effective')",
                 [parquet],
-            ).fetchone()
+            )
         except duckdb.Error:
             lo_t = hi_t = None
     if lo_t is None or hi_t is None:
-        lo_t, hi_t = con.execute(
-            f"SELECT least(min(date), min(effective)), greatest(max(date), max(effective)) FROM {rel}"
-        ).fetchone()
+        lo_t, hi_t = one_row(
+            con, f"SELECT least(min(date), min(effective)), greatest(max(date), max(effective)) FROM {rel}"
+        )
     texts: list[str] = []
     lo: list[int] = []
     hi: list[int] = []
@@ -595,7 +598,7 @@ def _hash_lookup(con: duckdb.DuckDBPyConnection, texts: np.ndarray, hashes: np.n
     text outside the dictionary."""
     con.execute("CREATE OR REPLACE TEMP TABLE bulk_dict AS SELECT unnest(?::VARCHAR[]) AS v", [texts.tolist()])
     dh = np.asarray(con.execute("SELECT hash(v) AS h FROM bulk_dict").fetchnumpy()["h"], dtype=np.uint64)
-    null = np.uint64(con.execute("SELECT hash(NULL::VARCHAR)").fetchone()[0])
+    null = np.uint64(one_row(con, "SELECT hash(NULL::VARCHAR)")[0])
     con.execute("DROP TABLE bulk_dict")
     bits = max(int(len(texts) * 16).bit_length(), 12)
     mask = np.uint64((1 << bits) - 1)
@@ -720,7 +723,7 @@ def _encode_columns(con: duckdb.DuckDBPyConnection, rel: str, label: str, parque
     hashes = np.asarray(a.pop("id_hash"))
     del a
     edits = bool((kind == _K["retracted"]).any()) or bool(
-        con.execute(f"SELECT count(*) FROM {rel} WHERE corrects IS NOT NULL").fetchone()[0]
+        one_row(con, f"SELECT count(*) FROM {rel} WHERE corrects IS NOT NULL")[0]
     )
     _resolve(con, rel, cols, hashes, edits, label)
     return cols
@@ -759,8 +762,7 @@ def _resolve(
     """Drop repeated records, retracted and corrected events (the meaning of engine.log.resolve_log)."""
     hashes.sort()
     dup = (
-        bool((hashes[1:] == hashes[:-1]).any())
-        and con.execute(f"SELECT count(*) - count(DISTINCT id) FROM {rel}").fetchone()[0]
+        bool((hashes[1:] == hashes[:-1]).any()) and one_row(con, f"SELECT count(*) - count(DISTINCT id) FROM {rel}")[0]
     )
     if dup:
         content = "concat_ws(chr(31), " + ", ".join(f"COALESCE({c}, chr(0))" for c in _TEXT_COLUMNS) + ")"
@@ -922,11 +924,11 @@ def _replay(cols: Columns) -> Replay:
     once: dict[tuple[int, int], int] = {}
     for i in life.tolist():
         if applied[i] and kind[i] in (_K["entered-into-force"], _K["dissolved"]):
-            key = (int(cols.subject[i]), int(kind[i]))
-            if key in once:
-                problems.setdefault(i, f"{KINDS[kind[i]]} already (row {once[key] + 1})")
+            pair = (int(cols.subject[i]), int(kind[i]))
+            if pair in once:
+                problems.setdefault(i, f"{KINDS[kind[i]]} already (row {once[pair] + 1})")
             else:
-                once[key] = i
+                once[pair] = i
     for s in np.flatnonzero(has).tolist():
         p = cols.predecessor[f_seq[s]]
         if p >= 0 and not has[p]:
@@ -1179,6 +1181,7 @@ class Spells:
         out: dict[tuple[str, str], dict[str, list[tuple]]] = {}
         for j in range(len(self)):
             f = int(self.family[j])
+            v: object
             if f == PARTY:
                 v = STANDINGS[self.value[j]]
             elif f == OFFICE:
@@ -1253,8 +1256,8 @@ class PartyIndex:
         self.words = spells.columns.words
         kinds = spells.subject_kind if spells.subject_kind is not None else np.zeros(len(self.words) + 1, np.int8)
         self._full = np.where(kinds == TREATY, _V["party"], _V["member"]).astype(np.int32)
-        self._by_length = None
-        self._years = None
+        self._by_length: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._years: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def full_standing(self, subject: int) -> int:
         """The code of the standing ``members`` lists by default (member; party for a treaty)."""

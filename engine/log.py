@@ -9,24 +9,24 @@ from datetime import datetime
 
 from ..events.dates import parse_instant
 from ..events.errors import Problem
-from ..events.model import Event, Retraction
+from ..events.model import Entry, Event, Retraction
 
 __all__ = ["known_by", "problem_for", "resolve_log"]
 
 
-def problem_for(event: Event, message: str) -> Problem:
+def problem_for(event: Entry, message: str) -> Problem:
     o = event.origin
     return Problem(o.file if o else "<events>", o.line if o else 0, message, event.id)
 
 
-def known_by(event: Event, as_known: datetime | None) -> bool:
+def known_by(event: Entry, as_known: datetime | None) -> bool:
     """Whether ``event`` had been recorded by ``as_known`` (an event without ``recorded`` always had)."""
     if as_known is None or event.recorded is None:
         return True
     return parse_instant(event.recorded) <= as_known
 
 
-def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tuple[list[Event], list[Problem]]:
+def resolve_log(events: Iterable[Entry], as_known: datetime | None = None) -> tuple[list[Event], list[Problem]]:
     """The events in force, in log order, and the problems found.
 
     Only events recorded by ``as_known`` count (an event with no ``recorded`` time has always
@@ -35,8 +35,8 @@ def resolve_log(events: Iterable[Event], as_known: datetime | None = None) -> tu
     with one id are a problem naming both places.
     """
     problems: list[Problem] = []
-    by_id: dict[str, Event] = {}
-    ordered: list[Event] = []
+    by_id: dict[str, Entry] = {}
+    ordered: list[Entry] = []
     events = list(events)
     recorded_later = {e.id for e in events if not known_by(e, as_known)}
     for e in events:

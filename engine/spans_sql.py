@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from ..events.vocabulary import KIND_ORDER, PARTICIPATION_KINDS
+from .duck import one_row
 
 __all__ = ["VIEWS_SQL", "compile_spells"]
 
@@ -30,13 +31,14 @@ def resolve_in_sql(con: duckdb.DuckDBPyConnection, source: str, as_known: str | 
     )
     # A retraction is in force unless a retraction in force retracts it: iterate to the fixed point
     # (one round per level of retracted retractions; the store refuses cycles).
-    rounds = con.execute(f"SELECT count(*) + 1 FROM {prefix}retr").fetchone()[0]
+    rounds = one_row(con, f"SELECT count(*) + 1 FROM {prefix}retr")[0]
     for _ in range(rounds):  # a chain of n retractions settles in n rounds; a cycle never would
-        changed = con.execute(
+        changed = one_row(
+            con,
             f"""UPDATE {prefix}retr SET in_force = NOT in_force
                 WHERE in_force <> NOT EXISTS (SELECT 1 FROM {prefix}retr r2
-                                              WHERE r2.in_force AND r2.retracts = {prefix}retr.id)"""
-        ).fetchone()[0]
+                                              WHERE r2.in_force AND r2.retracts = {prefix}retr.id)""",
+        )[0]
         if not changed:
             break
     con.execute(

@@ -25,8 +25,9 @@ import duckdb
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record
 from ..events.dates import parse_instant
 from ..events.errors import Problem, StoreBusy, StoreError, ValidationFailed
-from ..events.model import Event, Origin
+from ..events.model import Entry, Origin
 from . import bulk
+from .duck import one_row
 from .log import problem_for
 from .spans_sql import VIEWS_SQL, compile_spells
 from .validation import validate_events
@@ -83,7 +84,10 @@ class AppendResult(tuple):
 
 
 # A store never loads extensions: opening a foreign file must not reach for the network.
-CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -112,7 +116,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
 
 
-def _row(event: Event, seq: int, recorded: str) -> dict:
+def _row(event: Entry, seq: int, recorded: str) -> dict:
     rec = event_to_record(event)
     if event.recorded is None:
         rec["recorded"] = recorded
@@ -128,7 +132,7 @@ def _row(event: Event, seq: int, recorded: str) -> dict:
     return row
 
 
-def _same(stored_record: dict, event: Event) -> bool:
+def _same(stored_record: dict, event: Entry) -> bool:
     incoming = event_to_record(event)
     if "recorded" not in incoming:
         stored_record = {k: v for k, v in stored_record.items() if k != "recorded"}
@@ -199,7 +203,7 @@ class Store:
         return store
 
     @classmethod
-    def memory(cls, events: Sequence[Event] = ()) -> Store:
+    def memory(cls, events: Sequence[Entry] = ()) -> Store:
         """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
         con = duckdb.connect(":memory:", config=CONFIG)
         con.execute(_SCHEMA + _SIDE)
@@ -252,9 +256,9 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
     def count(self) -> int:
-        return self.con.execute("SELECT count(*) FROM event_log").fetchone()[0]
+        return one_row(self.con, "SELECT count(*) FROM event_log")[0]
 
-    def events(self, where: str = "", params: Sequence = ()) -> list[Event]:
+    def events(self, where: str = "", params: Sequence = ()) -> list[Entry]:
         """Stored events in log order (``where`` is a trusted SQL condition on ``event_log``)."""
         rows = self.con.execute(
             f"SELECT seq, record FROM event_log {('WHERE ' + where) if where else ''} ORDER BY seq", list(params)
@@ -267,10 +271,10 @@ class Store:
             yield json.loads(r)
 
     # -- writing -------------------------------------------------------------------------
-    def _insert(self, events: list[Event], recorded: str) -> None:
+    def _insert(self, events: list[Entry], recorded: str) -> None:
         if not events:
             return
-        start = self.con.execute("SELECT COALESCE(max(seq), 0) FROM event_log").fetchone()[0] + 1
+        start = one_row(self.con, "SELECT COALESCE(max(seq), 0) FROM event_log")[0] + 1
         columns = {
             c: "VARCHAR"
             for c in [
@@ -295,7 +299,7 @@ class Store:
 
     def append(
         self,
-        events: Sequence[Event],
+        events: Sequence[Entry],
         *,
         now: datetime | None = None,
         side: dict[str, dict[str, list[dict]]] | None = None,
@@ -311,8 +315,8 @@ class Store:
         recorded = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
         recorded = recorded.replace("+00:00", "Z")
         problems: list[Problem] = []
-        fresh: list[Event] = []
-        batch: dict[str, Event] = {}
+        fresh: list[Entry] = []
+        batch: dict[str, Entry] = {}
         for e in events:
             if e.id in batch:
                 if batch[e.id] != e:
@@ -344,7 +348,11 @@ class Store:
                 fresh.append(e)
         if problems:
             raise ValidationFailed(problems)
-        extras = lambda: (self._put_side(side or {}), self._put_names(party_names or {}))  # noqa: E731
+
+        def extras() -> None:
+            self._put_side(side or {})
+            self._put_names(party_names or {})
+
         if not fresh:
             if side or party_names:
                 self._write(extras)
@@ -356,7 +364,12 @@ class Store:
         _, problems = validate_events(existing + stamped)
         if problems:
             raise ValidationFailed(problems)
-        self._write(lambda: (self._insert(fresh, recorded), extras()))
+
+        def insert_all() -> None:
+            self._insert(fresh, recorded)
+            extras()
+
+        self._write(insert_all)
         return AppendResult((len(fresh), unchanged))
 
     # From this many events in the store after an import, the import is checked by the bulk
@@ -364,7 +377,7 @@ class Store:
     # only a log it refuses or cannot read is validated again in Python, for the exact messages.
     BULK_THRESHOLD = 50_000
 
-    def _append_bulk(self, fresh: list[Event], recorded: str, extras) -> bool:
+    def _append_bulk(self, fresh: list[Entry], recorded: str, extras) -> bool:
         """Insert, check the whole log in bulk, and commit; False (nothing written) when the bulk
         path refuses the log or cannot read it, so that the Python validator says why."""
 
@@ -471,5 +484,5 @@ class Store:
         return {i: (seq, json.loads(r)) for i, seq, r in rows}
 
 
-def _with_recorded(event: Event, recorded: str) -> Event:
+def _with_recorded(event: Entry, recorded: str) -> Entry:
     return attrs.evolve(event, recorded=recorded)

@@ -8,14 +8,14 @@ from datetime import datetime
 
 from ..events.errors import Problem
 from ..events.io import read_paths
-from ..events.model import Event
+from ..events.model import Entry
 from .log import resolve_log
 from .replay import Replayed, replay
 
 __all__ = ["validate_events", "validate_paths"]
 
 
-def validate_events(events: Sequence[Event], as_known: datetime | None = None) -> tuple[Replayed, list[Problem]]:
+def validate_events(events: Sequence[Entry], as_known: datetime | None = None) -> tuple[Replayed, list[Problem]]:
     """The replay of ``events`` (as known by ``as_known``) and every problem found on the way."""
     live, problems = resolve_log(events, as_known)
     replayed = replay(live)
