@@ -1259,10 +1259,6 @@ class PartyIndex:
         self._by_length: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] | None = None
         self._years: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    def full_standing(self, subject: int) -> int:
-        """The code of the standing ``members`` lists by default (member; party for a treaty)."""
-        return int(self._full[subject])
-
     def _first_search(self, g0: int, g1: int, day: int):
         """(latest spell with possible_from <= day per group, whether it belongs to the group)."""
         a = self.group_start[g0]
