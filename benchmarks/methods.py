@@ -89,7 +89,7 @@ class Method:
 
 
 class Engine(Method):
-    """engine.bulk: Parquet → DuckDB → numpy; validated replay; packed spells, np.searchsorted."""
+    """timeline_engine.engine.bulk: Parquet → DuckDB → numpy; validated replay; packed spells, np.searchsorted."""
 
     name, label = "engine", "engine (bulk path)"
 
