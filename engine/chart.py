@@ -1,6 +1,6 @@
 """The membership chart: one bar per party, its standings over time, one panel per subject.
 
->>> from engine import Timeline
+>>> from timeline_engine.engine import Timeline
 >>> fig = membership_chart(Timeline.load(), ["CSTO"], on="2013", out="csto.png")  # doctest: +SKIP
 
 Each bar is coloured by standing. A transition known only to a month, a season or a year is
