@@ -3,7 +3,7 @@
 mypy cannot find ``timeline_engine`` in the checkout, whose folders events/, engine/ and cli/
 are mapped into the package only when it is installed (setup.py). So it checks the package
 through a link farm: a folder ``timeline_engine/`` holding links to the package's own files
-and to the three folders. The same commands, by hand, are in README.md and .pre-commit-config.yaml.
+and to the three folders. .pre-commit-config.yaml runs the same checks before a commit.
 """
 
 from __future__ import annotations
