@@ -224,7 +224,7 @@ def cli_row(jsonl: Path, data: Path) -> dict:
 def cow_row() -> dict:
     """The COW IGO v3 panel: import as events, replay, export back (if the importer and data exist)."""
     data = ROOT.parent / "shared" / "data" / "cow-igo-v3" / "igo_year_format3.csv.gz"
-    if not (ROOT / "events" / "importers" / "cow.py").exists() or not data.exists():
+    if not (ROOT / "engine" / "datasets" / "cow.py").exists() or not data.exists():
         return {"status": "not yet measured: importer or data missing"}
     code = f"""
 import io, json, time, resource

@@ -63,8 +63,8 @@ class PartyIndex:
         self.words = spells.columns.words
         kinds = spells.subject_kind if spells.subject_kind is not None else np.zeros(len(self.words) + 1, np.int8)
         self._full = np.where(kinds == TREATY, V["party"], V["member"]).astype(np.int32)
-        self._by_length = None
-        self._years = None
+        self._by_length: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._years: tuple[np.ndarray, ...] | None = None
 
     def _first_search(self, g0: int, g1: int, day: int):
         """(latest spell with possible_from <= day per group, whether it belongs to the group)."""

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from ..events.codec import event_from_record
 from ..events.errors import ValidationFailed
-from ..events.model import Event, Origin
+from ..events.model import Entry, Event, Origin
 from ..events.parties import PartyNames
 from ..events.vocabulary import LIFECYCLE_KINDS
 from .fold import fold, from_events, in_replay_order
@@ -38,7 +38,7 @@ class Record(Protocol):
     store: Store | None
 
     @property
-    def raw(self) -> tuple[Event, ...]: ...
+    def raw(self) -> tuple[Entry, ...]: ...
 
     @property
     def subjects(self) -> Mapping[str, Subject]: ...
@@ -49,7 +49,7 @@ class Record(Protocol):
 
     def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]: ...
 
-    def log(self, subject: str | None = None) -> list[Event]: ...
+    def log(self, subject: str | None = None) -> list[Entry]: ...
 
     def as_of(self, as_known: datetime | None) -> Record: ...
 
@@ -57,9 +57,9 @@ class Record(Protocol):
 class MemoryRecord:
     """Events held in memory, replayed once; refused with every problem when any is found."""
 
-    store = None
+    store: Store | None = None
 
-    def __init__(self, events: Sequence[Event], as_known: datetime | None = None, origin: str = "events"):
+    def __init__(self, events: Sequence[Entry], as_known: datetime | None = None, origin: str = "events"):
         self.events = tuple(events)
         self.as_known = as_known
         self.origin = origin
@@ -73,7 +73,7 @@ class MemoryRecord:
         self._known = folded.columns.known_by(as_known)
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         return self.events
 
     @property
@@ -93,7 +93,7 @@ class MemoryRecord:
             if (subject is None or e.subject == subject) and (party is None or getattr(e, "party", None) == party)
         ]
 
-    def log(self, subject: str | None = None) -> list[Event]:
+    def log(self, subject: str | None = None) -> list[Entry]:
         return [
             e
             for e, known in zip(self.events, self._known.tolist(), strict=True)
@@ -104,7 +104,7 @@ class MemoryRecord:
         return MemoryRecord(self.events, as_known, self.origin)
 
 
-def _ord(d) -> int:  # type: ignore[no-untyped-def]
+def _ord(d) -> int:
     return FOREVER if d is None else d.toordinal()
 
 
@@ -135,10 +135,11 @@ class StoreRecord:
             f"AND {where} ORDER BY seq",
             params or [],
         ).fetchall()
-        return [event_from_record(json.loads(r), Origin(self.origin, seq)) for seq, r in rows]
+        entries = [event_from_record(json.loads(r), Origin(self.origin, seq)) for seq, r in rows]
+        return [e for e in entries if isinstance(e, Event)]  # nothing in force is a retraction
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         return tuple(self._store.events())
 
     @property
@@ -191,7 +192,7 @@ class StoreRecord:
             params.append(party)
         return in_replay_order(self._records(" AND ".join(where), params))
 
-    def log(self, subject: str | None = None) -> list[Event]:
+    def log(self, subject: str | None = None) -> list[Entry]:
         where, params = [], []
         if self.as_known is not None:
             where.append("recorded <= CAST(? AS TIMESTAMPTZ)")

@@ -52,8 +52,8 @@ def write_spells(
     has_next = s.next_event >= 0
     nxt = np.where(has_next, s.next_event, 0)
     party = s.family == PARTY
-    words = np.append(c.words.astype(object), None)  # code -1 reads as None
-    whens = np.append(c.whens.astype(object), None)
+    words = np.append(c.words.astype(object), np.array([None], dtype=object))  # code -1 reads as None
+    whens = np.append(c.whens.astype(object), np.array([None], dtype=object))
     families = np.array([None, *(FAMILY_NAMES.get(f) for f in range(1, 4))], dtype=object)
     standing = np.array(STANDINGS, dtype=object)
     frame = {

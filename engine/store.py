@@ -26,7 +26,8 @@ import numpy as np
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record
 from ..events.dates import parse_instant
 from ..events.errors import Problem, StoreBusy, StoreError, ValidationFailed
-from ..events.model import Event, Origin
+from ..events.model import Entry, Origin, SubjectEvent
+from .duck import one_row
 from .fold import Folded, fold, from_events
 from .fold.duck import load_store
 from .spells_table import VIEWS_SQL, write_spells
@@ -71,7 +72,7 @@ FROM event_log
 _UPGRADES: dict[int, list[str]] = {1: [_SIDE]}
 
 
-def _problem(event: Event, message: str) -> Problem:
+def _problem(event: Entry, message: str) -> Problem:
     o = event.origin
     return Problem(o.file if o else "<events>", o.line if o else 0, message, event.id)
 
@@ -105,7 +106,10 @@ class AppendResult(tuple):
 
 
 # A store never loads extensions: opening a foreign file must not reach for the network.
-CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -134,7 +138,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
 
 
-def _row(event: Event, seq: int, recorded: str) -> dict:
+def _row(event: Entry, seq: int, recorded: str) -> dict:
     rec = event_to_record(event)
     if event.recorded is None:
         rec["recorded"] = recorded
@@ -150,7 +154,7 @@ def _row(event: Event, seq: int, recorded: str) -> dict:
     return row
 
 
-def _same(stored_record: dict, event: Event) -> bool:
+def _same(stored_record: dict, event: Entry) -> bool:
     incoming = event_to_record(event)
     if "recorded" not in incoming:
         stored_record = {k: v for k, v in stored_record.items() if k != "recorded"}
@@ -222,7 +226,7 @@ class Store:
         return store
 
     @classmethod
-    def memory(cls, events: Sequence[Event] = ()) -> Store:
+    def memory(cls, events: Sequence[Entry] = ()) -> Store:
         """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
         con = duckdb.connect(":memory:", config=CONFIG)
         con.execute(_SCHEMA + _SIDE)
@@ -276,9 +280,9 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
     def count(self) -> int:
-        return self.con.execute("SELECT count(*) FROM event_log").fetchone()[0]
+        return one_row(self.con, "SELECT count(*) FROM event_log")[0]
 
-    def events(self, where: str = "", params: Sequence = ()) -> list[Event]:
+    def events(self, where: str = "", params: Sequence = ()) -> list[Entry]:
         """Stored events in log order (``where`` is a trusted SQL condition on ``event_log``)."""
         rows = self.con.execute(
             f"SELECT seq, record FROM event_log {('WHERE ' + where) if where else ''} ORDER BY seq", list(params)
@@ -291,10 +295,10 @@ class Store:
             yield json.loads(r)
 
     # -- writing -------------------------------------------------------------------------
-    def _insert(self, events: list[Event], recorded: str) -> None:
+    def _insert(self, events: list[Entry], recorded: str) -> None:
         if not events:
             return
-        start = self.con.execute("SELECT COALESCE(max(seq), 0) FROM event_log").fetchone()[0] + 1
+        start = one_row(self.con, "SELECT COALESCE(max(seq), 0) FROM event_log")[0] + 1
         columns = {
             c: "VARCHAR"
             for c in [
@@ -319,7 +323,7 @@ class Store:
 
     def append(
         self,
-        events: Sequence[Event],
+        events: Sequence[Entry],
         *,
         now: datetime | None = None,
         side: dict[str, dict[str, list[dict]]] | None = None,
@@ -335,8 +339,8 @@ class Store:
         recorded = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
         recorded = recorded.replace("+00:00", "Z")
         problems: list[Problem] = []
-        fresh: list[Event] = []
-        batch: dict[str, Event] = {}
+        fresh: list[Entry] = []
+        batch: dict[str, Entry] = {}
         for e in events:
             if e.id in batch:
                 if batch[e.id] != e:
@@ -368,14 +372,23 @@ class Store:
                 fresh.append(e)
         if problems:
             raise ValidationFailed(problems)
-        extras = lambda: (self._put_side(side or {}), self._put_names(party_names or {}))  # noqa: E731
+
+        def extras() -> None:
+            self._put_side(side or {})
+            self._put_names(party_names or {})
+
         if not fresh:
             if side or party_names:
                 self._write(extras, subjects=[])
             return AppendResult((0, unchanged))
         touched = self._partition(fresh)
         try:
-            self._write(lambda: (self._insert(fresh, recorded), extras()), subjects=touched)
+
+            def insert_all() -> None:
+                self._insert(fresh, recorded)
+                extras()
+
+            self._write(insert_all, subjects=touched)
         except _Refused as refused:
             # Nothing was written. Check the events again as they were read, so that each problem
             # names its file and line: the touched subjects' stored events and the new ones.
@@ -385,7 +398,7 @@ class Store:
             raise ValidationFailed(problems or refused.problems) from None
         return AppendResult((len(fresh), unchanged))
 
-    def _partition(self, events: Sequence[Event]) -> list[str]:
+    def _partition(self, events: Sequence[Entry]) -> list[str]:
         """The subjects a write must fold again: those of the new events and of the events they
         correct or retract, with every subject joined to one of them by a predecessor (either way,
         transitively: a lineage is checked whole). The rest of the log keeps its spells."""
@@ -401,7 +414,7 @@ class Store:
         pairs = self.con.execute(
             "SELECT subject, predecessor FROM event_log WHERE kind = 'founded' AND predecessor IS NOT NULL"
         ).fetchall()
-        pairs += [(e.subject, e.predecessor) for e in events if getattr(e, "predecessor", None)]  # type: ignore[attr-defined]
+        pairs += [(e.subject, e.predecessor) for e in events if isinstance(e, SubjectEvent) and e.predecessor]
         linked: dict[str, set[str]] = {}
         for a, b in pairs:
             linked.setdefault(a, set()).add(b)
@@ -528,5 +541,5 @@ class Store:
         return {i: (seq, json.loads(r)) for i, seq, r in rows}
 
 
-def _with_recorded(event: Event, recorded: str) -> Event:
+def _with_recorded(event: Entry, recorded: str) -> Entry:
     return attrs.evolve(event, recorded=recorded)

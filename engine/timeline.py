@@ -19,7 +19,7 @@ from ..events.codec import event_to_record
 from ..events.dates import When, parse_instant, parse_period
 from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
 from ..events.io import catalog_paths, read_paths
-from ..events.model import Event, OfficeEvent, ParticipationEvent
+from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent
 from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
@@ -57,7 +57,7 @@ class Timeline:
     event files or a DuckDB store.
     """
 
-    def __init__(self, events: Sequence[Event] = (), as_known: datetime | str | None = None, origin: str = "events"):
+    def __init__(self, events: Sequence[Entry] = (), as_known: datetime | str | None = None, origin: str = "events"):
         self._init(MemoryRecord(events, _instant(as_known), origin))
 
     def _init(self, record: Record) -> None:
@@ -119,7 +119,7 @@ class Timeline:
         return self.record.store
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         """Every event of the record as written (all editions)."""
         return self.record.raw
 
@@ -442,7 +442,9 @@ class Timeline:
             code = self.resolve_party(who)
         except UnknownParty as unknown:
             needle = _norm(who)
-            found = [e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)]
+            found: list[Event] = [
+                e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)
+            ]
             if found:
                 return found
             holders = sorted({e.holder for e in events if isinstance(e, OfficeEvent) and e.holder})
@@ -457,7 +459,7 @@ class Timeline:
             or (isinstance(e, OfficeEvent) and (e.holder == code))
         ]
 
-    def log(self, subject: str | None = None) -> list[Event]:
+    def log(self, subject: str | None = None) -> list[Entry]:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
         return self.record.log(sid)

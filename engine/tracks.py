@@ -36,9 +36,6 @@ class Spell:
     certain_to: int
     possible_to: int
 
-    def covers(self, day: int) -> bool:
-        return self.possible_from <= day < self.possible_to
-
     def certain_on(self, day: int) -> bool:
         return self.certain_from <= day < self.certain_to
 
@@ -87,7 +84,7 @@ class Track:
         """How each value covers the period [start, end] (inclusive day numbers)."""
         by_value: dict[Hashable, list[Spell]] = {}
         for s in self._candidates(start, end):
-            by_value.setdefault(_key(s.value), []).insert(0, s)
+            by_value.setdefault(s.value, []).insert(0, s)
         out = []
         length = end - start + 1
         for spells in by_value.values():
@@ -108,10 +105,6 @@ class Track:
                 window = _uncertain_window(spells, start, end)
             out.append(Coverage(spells[0].value, during, certainty, spells[0], spells[-1], window))
         return out
-
-
-def _key(value: Any) -> Hashable:
-    return value
 
 
 def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:

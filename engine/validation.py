@@ -8,15 +8,13 @@ from datetime import datetime
 
 from ..events.errors import Problem
 from ..events.io import read_paths
-from ..events.model import Event, Retraction
+from ..events.model import Entry
 from .fold import Folded, fold, from_events
 
 __all__ = ["validate_events", "validate_paths"]
 
 
-def validate_events(
-    events: Sequence[Event | Retraction], as_known: datetime | None = None
-) -> tuple[Folded, list[Problem]]:
+def validate_events(events: Sequence[Entry], as_known: datetime | None = None) -> tuple[Folded, list[Problem]]:
     """The fold of ``events`` (as known by ``as_known``) and every problem found on the way."""
     folded = fold(from_events(events), as_known)
     return folded, folded.problems

@@ -250,7 +250,7 @@ class Subject:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.name,) + tuple(r.name for r in self.renamed)
+        return (self.name,) + tuple(r.name for r in self.renamed if r.name is not None)  # a renaming has a name
 
 
 @attrs.frozen
@@ -282,7 +282,7 @@ def replay(events: Iterable[Event]) -> Replayed:
     problems: list[Problem] = []
     founded: dict[str, SubjectEvent] = {}
     for e in ordered:
-        if e.kind == "founded":
+        if e.kind == "founded" and isinstance(e, SubjectEvent):
             if e.subject in founded:
                 problems.append(
                     problem_for(
@@ -310,15 +310,16 @@ def replay(events: Iterable[Event]) -> Replayed:
             if e.kind == "renamed":
                 later[e.subject]["renamed"].append(e)
             elif e.kind in ("entered-into-force", "dissolved"):
-                key = e.kind.replace("-", "_")
-                if key in later[e.subject]:
-                    problems.append(problem_for(e, f"{e.subject} already {e.kind} ({later[e.subject][key].id})"))
+                field = e.kind.replace("-", "_")
+                if field in later[e.subject]:
+                    problems.append(problem_for(e, f"{e.subject} already {e.kind} ({later[e.subject][field].id})"))
                 else:
-                    later[e.subject][key] = e
+                    later[e.subject][field] = e
             continue
         try:
             if isinstance(e, ParticipationEvent):
                 key = ("party", e.subject, e.party)
+                assert f.subject_kind is not None  # a founding event states its subject's kind (codec)
                 new = PARTICIPATION[e.kind](values.get(key), e, f.subject_kind)
                 value = new.standing if new else None
             elif isinstance(e, OfficeEvent):
@@ -335,8 +336,10 @@ def replay(events: Iterable[Event]) -> Replayed:
         values[key] = new
         changes.setdefault(key, []).append((e.when.lo.toordinal(), e.when.hi.toordinal(), value, e))
 
-    subjects = {
-        sid: Subject(
+    subjects = {}
+    for sid, f in founded.items():
+        assert f.subject_kind is not None and f.name is not None  # a founding event states both (codec)
+        subjects[sid] = Subject(
             id=sid,
             kind=f.subject_kind,
             name=f.name,
@@ -346,8 +349,6 @@ def replay(events: Iterable[Event]) -> Replayed:
             entered_into_force=later[sid].get("entered_into_force"),
             dissolved=later[sid].get("dissolved"),
         )
-        for sid, f in founded.items()
-    }
     for s in subjects.values():
         if s.predecessor is not None and s.predecessor not in subjects:
             problems.append(problem_for(s.founded, f"predecessor {s.predecessor} is not a declared subject"))

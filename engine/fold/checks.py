@@ -8,6 +8,7 @@ rule a record breaks is reported (``record N``); ``timeline validate`` gives the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import duckdb
 import numpy as np
@@ -24,6 +25,7 @@ from ...events.rules import (
     SUBJECT_KINDS,
     SUBJECT_PATTERN,
 )
+from ..duck import one_row
 from .codes import BODY, FAMILY, OFFICE, PARTY
 from .columns import Columns
 
@@ -33,7 +35,7 @@ SUBJECT_RE = re.compile(SUBJECT_PATTERN)
 SLUG_RE = re.compile(SLUG_PATTERN)
 
 
-def sql_list(values) -> str:  # type: ignore[no-untyped-def]
+def sql_list(values: Iterable[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
@@ -53,10 +55,10 @@ def check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, has
     rules.append((f"id IS NULL OR NOT regexp_full_match(id, '{ID_PATTERN}')", "id is missing or not a slug"))
     # the fields each kind needs, kind by kind (dates are checked as they are read)
     for kind, needed in REQUIRED_FIELDS.items():
-        fields = [f for f in needed if f != "date"]
-        if fields:
-            missing = " OR ".join(f"{f} IS NULL" for f in fields)
-            rules.append((f"kind = '{kind}' AND ({missing})", f"{kind} needs {' and '.join(fields)}"))
+        required = [f for f in needed if f != "date"]
+        if required:
+            missing = " OR ".join(f"{f} IS NULL" for f in required)
+            rules.append((f"kind = '{kind}' AND ({missing})", f"{kind} needs {' and '.join(required)}"))
     rules += [
         (
             f"subject_kind IS NOT NULL AND subject_kind NOT IN ({sql_list(SUBJECT_KINDS)})",
@@ -77,9 +79,9 @@ def check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, has
     )
     if not has_sources:
         rules.append(("TRUE", "missing sources"))
-    elif con.execute(
-        f"SELECT count(*) FROM (SELECT DISTINCT sources FROM bulk_log) WHERE sources IS NULL OR NOT ({source_ok})"
-    ).fetchone()[0]:
+    elif one_row(
+        con, f"SELECT count(*) FROM (SELECT DISTINCT sources FROM bulk_log) WHERE sources IS NULL OR NOT ({source_ok})"
+    )[0]:
         rules.append((f"sources IS NULL OR NOT ({source_ok})", "sources must be a non-empty list of {title, ref}"))
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{msg.replace(chr(39), chr(39) * 2)}'" for cond, msg in rules) + " END"
     found = con.execute(

@@ -27,6 +27,7 @@ import numpy as np
 from ...events.dates import parse_date
 from ...events.errors import BadDate, Problem, TimelineError
 from ...events.rules import GRANTABLE, KINDS, PARTICIPATION_KINDS
+from ..duck import one_row
 from .checks import check_records, sql_list
 from .codes import BODY, FAMILY, LIFE, OFFICE, RECORD, K, V
 from .columns import NONE, UNKNOWN, Columns, Places
@@ -61,8 +62,8 @@ class IdLookup:
         return [rows.get(s) for s in seqs]
 
     def link(self, seq: int, field: str) -> str | None:
-        row = self.con.execute(f"SELECT {field} FROM {self.relation} WHERE seq = ?", [int(seq)]).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(f"SELECT {field} FROM {self.relation} WHERE seq = ?", [int(seq)]).fetchall()
+        return rows[0][0] if rows else None
 
 
 # -- memory ---------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def load_store(con: duckdb.DuckDBPyConnection, label: str = "store", where: str 
     store_seq = np.asarray(con.execute("SELECT store_seq FROM bulk_log ORDER BY seq").fetchnumpy()["store_seq"])
     cols = _encode(con, "bulk_log", label)
     lookup = cols.places.where
-    cols.places.where = lambda seq: (lookup(seq)[0], int(store_seq[int(seq)]))  # type: ignore[method-assign]
+    cols.places.where = lambda seq: (lookup(seq)[0], int(store_seq[int(seq)]))
     return cols, store_seq
 
 
@@ -237,9 +238,9 @@ def _create_enum(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -
     con.execute("CREATE OR REPLACE TEMP TABLE bulk_enum_values AS SELECT unnest(?::VARCHAR[]) AS v", [values])
     con.execute(f"CREATE TEMP TYPE {name} AS ENUM (SELECT v FROM bulk_enum_values)")
     con.execute("DROP TABLE bulk_enum_values")
-    first, last, size = con.execute(
-        f"SELECT enum_first(NULL::{name}), enum_last(NULL::{name}), len(enum_range(NULL::{name}))"
-    ).fetchone()
+    first, last, size = one_row(
+        con, f"SELECT enum_first(NULL::{name}), enum_last(NULL::{name}), len(enum_range(NULL::{name}))"
+    )
     if (first, last, size) != (values[0], values[-1], len(values)):  # pragma: no cover - DuckDB keeps the order
         raise TimelineError(f"DuckDB did not keep the order of the {name} dictionary")
     return np.array(values, dtype=object)
@@ -282,17 +283,18 @@ def _whens(con: duckdb.DuckDBPyConnection, rel: str, parquet: str | None) -> tup
     lo_t = hi_t = None
     if parquet is not None:
         try:
-            lo_t, hi_t = con.execute(
+            lo_t, hi_t = one_row(
+                con,
                 "SELECT min(stats_min_value), max(stats_max_value) FROM parquet_metadata(?) "
                 "WHERE path_in_schema IN ('date', 'effective')",
                 [parquet],
-            ).fetchone()
+            )
         except duckdb.Error:
             lo_t = hi_t = None
     if lo_t is None or hi_t is None:
-        lo_t, hi_t = con.execute(
-            f"SELECT least(min(date), min(effective)), greatest(max(date), max(effective)) FROM {rel}"
-        ).fetchone()
+        lo_t, hi_t = one_row(
+            con, f"SELECT least(min(date), min(effective)), greatest(max(date), max(effective)) FROM {rel}"
+        )
     texts: list[str] = []
     lo: list[int] = []
     hi: list[int] = []
@@ -366,7 +368,7 @@ def _hash_lookup(con: duckdb.DuckDBPyConnection, texts: np.ndarray, hashes: np.n
     text outside the dictionary."""
     con.execute("CREATE OR REPLACE TEMP TABLE bulk_dict AS SELECT unnest(?::VARCHAR[]) AS v", [texts.tolist()])
     dh = np.asarray(con.execute("SELECT hash(v) AS h FROM bulk_dict").fetchnumpy()["h"], dtype=np.uint64)
-    null = np.uint64(con.execute("SELECT hash(NULL::VARCHAR)").fetchone()[0])
+    null = np.uint64(one_row(con, "SELECT hash(NULL::VARCHAR)")[0])
     con.execute("DROP TABLE bulk_dict")
     bits = max(int(len(texts) * 16).bit_length(), 12)
     mask = np.uint64((1 << bits) - 1)
@@ -528,8 +530,7 @@ def _links(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np.n
     cols.first = np.arange(n, dtype=np.int64)
     hashes.sort()
     dup = (
-        bool((hashes[1:] == hashes[:-1]).any())
-        and con.execute(f"SELECT count(*) - count(DISTINCT id) FROM {rel}").fetchone()[0]
+        bool((hashes[1:] == hashes[:-1]).any()) and one_row(con, f"SELECT count(*) - count(DISTINCT id) FROM {rel}")[0]
     )
     if dup:
         content = "concat_ws(chr(31), " + ", ".join(f"COALESCE({c}, chr(0))" for c in TEXT_COLUMNS) + ")"
@@ -545,9 +546,7 @@ def _links(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np.n
             if not same:
                 cols.conflicts.append((int(seq), int(head)))
     kind = cols.kind
-    if (kind == K["retracted"]).any() or con.execute(
-        f"SELECT count(*) FROM {rel} WHERE corrects IS NOT NULL"
-    ).fetchone()[0]:
+    if (kind == K["retracted"]).any() or one_row(con, f"SELECT count(*) FROM {rel} WHERE corrects IS NOT NULL")[0]:
         cols.retracts = np.full(n, NONE, dtype=np.int64)
         cols.corrects = np.full(n, NONE, dtype=np.int64)
         for field, target in (("retracts", cols.retracts), ("corrects", cols.corrects)):
@@ -557,7 +556,7 @@ def _links(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np.n
                 WHERE a.{field} IS NOT NULL""").fetchnumpy()
             seqs = np.asarray(found["seq"], dtype=np.int64)
             target[seqs] = np.asarray(list(found.values())[1], dtype=np.int64)
-    if con.execute(f"SELECT count(*) FROM {rel} WHERE recorded IS NOT NULL").fetchone()[0]:
+    if one_row(con, f"SELECT count(*) FROM {rel} WHERE recorded IS NOT NULL")[0]:
         micros = con.execute(
             f"SELECT COALESCE(epoch_us(TRY_CAST(recorded AS TIMESTAMPTZ)), -1) AS us FROM {rel} ORDER BY seq"
         ).fetchnumpy()["us"]
