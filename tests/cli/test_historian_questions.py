@@ -333,10 +333,13 @@ def test_belarus_completed_its_accession_during_2024(tl):
     assert row(tl.members("SCO", on="2024"), "BLR").during == "part"
 
 
-def test_the_sco_secretary_general_on_2015_06_01_was_mezentsev(tl):
-    # 002, Heads of SCO Secretariat: "2013–2015 Russia Dmitry Mezentsev"
-    o = office(tl, "SCO", "secretary-general", "2015-06-01")
+def test_the_sco_secretary_general_in_2014_was_mezentsev_and_in_2015_perhaps_no_longer(tl):
+    # 002, Heads of SCO Secretariat: "2013–2015 Russia Dmitry Mezentsev": in office all of 2014; his
+    # term ended on some day of 2015 the seed does not give.
+    o = office(tl, "SCO", "secretary-general", "2014-06-01")
     assert (o.holder, o.nationality, o.certainty) == ("Dmitry Mezentsev", "RUS", "certain")
+    o = office(tl, "SCO", "secretary-general", "2015-06-01")
+    assert (o.holder, o.certainty) == ("Dmitry Mezentsev", "uncertain")
 
 
 def test_alimov_was_secretary_general_when_nepal_signed_its_memorandum(tl):
@@ -376,6 +379,36 @@ def test_zhang_ming_succeeded_norov_on_2022_01_01(tl):
 def test_the_sco_secretaries_general_by_term(tl, on, holder, nationality):
     o = office(tl, "SCO", "secretary-general", on)
     assert (o.holder, o.nationality, o.certainty) == (holder, nationality, "certain")
+
+
+@pytest.mark.parametrize(
+    "on, holder, gone",
+    [
+        # 002, "Heads of SCO Secretariat": a term given as a range ends in its last year, so the day after
+        # a change of year shows one Secretary-General: the next, whose start the seed dates by the year only.
+        ("2007-06-01", "Bolat Nurgaliyev", "Zhang Deguang"),  # "15 January 2004 – 2006" / "2007–2009"
+        ("2016-02-01", "Rashid Alimov", "Dmitry Mezentsev"),  # "2013–2015" / "2016–2018"
+        ("2019-06-01", "Vladimir Norov", "Rashid Alimov"),  # "2016–2018" / "2019–2021"
+    ],
+)
+def test_a_term_ends_where_the_seed_ends_it(tl, on, holder, gone):
+    offices = [o for o in tl.state("SCO", on).offices if o.office == "secretary-general"]
+    assert [o.holder for o in offices] == [holder]
+    assert gone not in {o.holder for o in offices}
+
+
+def test_zhang_deguang_held_the_secretariat_at_most_1081_days(tl):
+    # 002: "15 January 2004 – 2006 China Zhang Deguang": from 2004-01-15 to 2006-12-31 at the latest.
+    rows, _ = cli("tenures", "SCO", "--office", "secretary-general")
+    zhang = next(r for r in rows if r["holder"] == "Zhang Deguang")
+    assert (zhang["until"], zhang["days_at_most"]) == ("2006", 1081)
+
+
+def test_a_tenure_of_a_closed_range_ends_in_its_last_year(tl):
+    # 002: "2013–2015 Russia Dmitry Mezentsev"
+    rows, _ = cli("tenures", "SCO", "--office", "secretary-general")
+    mezentsev = next(r for r in rows if r["holder"] == "Dmitry Mezentsev")
+    assert mezentsev["until"] == "2015" and mezentsev["in_office"] is False
 
 
 @pytest.mark.parametrize(
@@ -600,12 +633,14 @@ def test_cli_state_of_the_sco_on_2015_06_01_names_its_office_holders():
 
 def test_cli_diff_of_the_sco_from_2016_to_2024():
     # 002: India and Pakistan members at the snapshot, Iran joined 2023, Belarus 2024, Zhang Ming from 2022.
-    # "From 2016" is the state just before 2016 began: Mezentsev (2013-2015) was still Secretary-General.
+    # "From 2016" is the state just before 2016 began: Mezentsev's term (2013-2015) had ended in 2015 and
+    # Alimov's (2016-2018) had not begun, so the office was held by nobody the record names.
     d, _ = cli("diff", "SCO", "2016", "2024")
     new = {j["party"] for j in d["joined"] if j["standing"] == "member"}
     new |= {c["party"] for c in d["changed"] if c["to"] == "member"}
     assert new == {"IND", "PAK", "IRN", "BLR"}
-    assert {"office": "secretary-general", "from": "Dmitry Mezentsev", "to": "Zhang Ming"} in d["offices"]
+    office = [o for o in d["offices"] if o["office"] == "secretary-general"]
+    assert [(o["from"], o["to"]) for o in office] == [(None, "Zhang Ming")]
 
 
 def test_cli_explain_uzbekistan_in_the_csto_in_2013_cites_seed_001():
@@ -646,7 +681,11 @@ def test_cli_crpd_signatories_in_2018_are_kyrgyzstan_and_uzbekistan():
 def test_cli_history_of_rashid_alimov():
     # 002: "2016–2018 Tajikistan Rashid Alimov"
     events, _ = cli("history", "Rashid Alimov")
-    assert [(e["kind"], e["office"], e["nationality"]) for e in events] == [("appointed", "secretary-general", "TJK")]
+    assert [(e["kind"], e["office"], e["date"]) for e in events] == [
+        ("appointed", "secretary-general", "[2016-01-01..2016-03-22]"),
+        ("left-office", "secretary-general", "2018"),
+    ]
+    assert events[0]["nationality"] == "TJK"
 
 
 def test_cli_stats_count_the_csto_members_per_year():
