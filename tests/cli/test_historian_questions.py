@@ -696,3 +696,66 @@ def test_cli_stats_count_the_csto_members_per_year():
     assert by[(2008, "member")] == (7, 7)
     assert by[(2013, "member")] == (6, 6)
     assert by[(2013, "suspended")] == (1, 1)
+
+
+# -- facts after the seeds, from the public record the catalog cites (issue 13 item 9) ---------------------
+
+
+@pytest.mark.parametrize(
+    "on, holder, nationality",
+    [
+        # public record: Interfax-AVN 29 April 2003 (appointed at Dushanbe, 28 April 2003); TASS 1 January 2017
+        ("2010-01-01", "Nikolai Bordyuzha", "RUS"),
+        # public record: TASS 1 January 2017 ("Semerikov appointed acting chief of post-Soviet security bloc")
+        ("2017-03-01", "Valery Semerikov (acting)", "RUS"),
+        # public record: RIA Novosti 14 April 2017 (from 2 May 2017); Armenpress 2 November 2018 (dismissed)
+        ("2018-01-01", "Yuri Khachaturov", "ARM"),
+        # public record: Armenpress 2 November 2018; BelTA 28 November 2019 ("CSTO Acting Secretary General")
+        ("2019-06-01", "Valery Semerikov (acting)", "RUS"),
+        # 001: "Since January 1, 2020 ... Zas Stanislav Vasilievich (the Republic of Belarus)"
+        ("2020-06-01", "Stanislav Vasilievich Zas", "BLR"),
+    ],
+)
+def test_the_csto_secretaries_general_before_and_after_zas(tl, on, holder, nationality):
+    o = office(tl, "CSTO", "secretary-general", on)
+    assert (o.holder, o.nationality, o.certainty) == (holder, nationality, "certain")
+
+
+def test_history_by_surname_finds_bordyuzha():
+    # public record: Bordyuzha appointed on 28 April 2003, his term expired on 31 December 2016
+    events, _ = cli("history", "Bordyuzha")
+    assert [(e["kind"], e["date"], e["holder"]) for e in events] == [
+        ("appointed", "2003-04-28", "Nikolai Bordyuzha")
+    ]
+
+
+def test_the_sco_secretary_general_from_2025_is_yermekbayev(tl):
+    # public record: Astana Times, 5 January 2025: "Yermekbayev assumed the post ... from Jan. 1"
+    assert office(tl, "SCO", "secretary-general", "2024-12-31").holder == "Zhang Ming"
+    o = office(tl, "SCO", "secretary-general", "2025-01-01")
+    assert (o.holder, o.nationality, o.certainty) == ("Nurlan Yermekbayev", "KAZ", "certain")
+
+
+def test_the_sco_chairs_after_2024(tl):
+    # public record: TASS on the Tianjin Declaration (China chaired 2024-2025); Xinhua, 1 September 2025
+    assert office(tl, "SCO", "chair", "2025-06-01").holder == "CHN"
+    assert office(tl, "SCO", "chair", "2025-09-01").holder == "KGZ"
+
+
+@pytest.mark.parametrize(
+    "party, before, on",
+    [
+        ("EGY", "2022-09-13", "2022-09-14"),  # public record: MoU signed in Tashkent, 14 September 2022
+        ("QAT", "2022-09-13", "2022-09-14"),  # public record: Qatar MoFA, 14 September 2022
+        ("SAU", "2022-08-31", "2022-10-01"),  # public record: Xinhua 16 September 2022; SPA March 2023
+        ("ARE", "2023-05-03", "2023-05-06"),  # public record: WAM, Goa, 4-5 May 2023
+        ("KWT", "2023-05-03", "2023-05-06"),  # public record: Goa, 4-5 May 2023
+        ("MDV", "2023-05-03", "2023-05-06"),  # public record: Goa, 4-5 May 2023
+        ("MMR", "2023-05-03", "2023-05-06"),  # public record: Goa, 4-5 May 2023
+        ("BHR", "2023-07-14", "2023-07-15"),  # public record: Bahrain MoFA, memorandum of 15 July 2023
+        ("LAO", "2025-08-31", "2025-09-01"),  # public record: Tianjin, 1 September 2025
+    ],
+)
+def test_the_sco_dialogue_partners_granted_from_2022(tl, party, before, on):
+    assert tl.standing_on("SCO", party, before) is None
+    assert tl.standing_on("SCO", party, on) == "dialogue-partner"
