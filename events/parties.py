@@ -48,24 +48,35 @@ _DISPLAY = {
 _EXPECTED = "expected an ISO 3166 alpha-3 code such as UZB, SUN for the USSR, or a name such as Uzbekistan"
 
 
-def _fold(ch: str) -> str:
-    """One character as compared: Latin letters lose their diacritics (``é`` -> ``e``; ``ß``, ``ø`` are
-    dropped, as ASCII folding always did), combining marks go; every other script is kept as written."""
-    if ch.isascii():
-        return ch
-    name = unicodedata.name(ch, "")
-    if name.startswith(("LATIN", "COMBINING")):
-        return unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-    return ch
+class _Folding(dict):
+    """``str.translate`` table built as characters are met: a Latin letter loses its diacritics (``é`` ->
+    ``e``; ``ß``, ``ø`` are dropped, as ASCII folding always did) and combining marks go; letters, digits
+    and the marks of scripts that write vowels with them (Devanagari, Gujarati, …) are kept as written;
+    anything else separates words."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isascii():
+            out = ch if ch.isalnum() else " "
+        elif unicodedata.name(ch, "").startswith(("LATIN", "COMBINING")):
+            out = "".join(
+                c for c in unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() if c.isalnum()
+            )
+        elif ch.isalnum() or unicodedata.category(ch)[0] == "M":
+            out = ch
+        else:
+            out = " "
+        self[code] = out
+        return out
+
+
+_FOLDING = _Folding({ord("ё"): "е"})
 
 
 def normalize_name(text: str) -> str:
     """A name as compared: lower case, words separated by single spaces; Latin script folded to ASCII
     ("Türkiye" -> "turkiye"), Cyrillic, Chinese and other scripts kept ("ШОС" -> "шос")."""
-    text = "".join(_fold(ch) for ch in unicodedata.normalize("NFKC", text)).lower().replace("ё", "е")
-    # Letters, digits and the marks of scripts that write vowels with them (Devanagari, Gujarati, …) make
-    # words; everything else separates them.
-    return " ".join("".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else " " for c in text).split())
+    return " ".join(unicodedata.normalize("NFKC", text).lower().translate(_FOLDING).split())
 
 
 @lru_cache(maxsize=1)
