@@ -756,3 +756,11 @@ def test_the_sco_chairs_after_2024(tl):
 def test_the_sco_dialogue_partners_granted_from_2022(tl, party, before, on):
     assert tl.standing_on("SCO", party, before) is None
     assert tl.standing_on("SCO", party, on) == "dialogue-partner"
+
+
+def test_the_rats_director_from_2025_is_sharsheyev(tl):
+    # public record: Kazakh MFA, 28 February 2025: "the newly appointed Director ... Ularbek Sharsheyev";
+    # 002: Mirzaev's three-year term from 1 January 2022.
+    assert office(tl, "SCO", "rats-director", "2024-12-31").holder == "Ruslan Mirzaev"
+    o = office(tl, "SCO", "rats-director", "2025-03-01")
+    assert (o.holder, o.certainty) == ("Ularbek Sharsheyev", "certain")
