@@ -31,7 +31,50 @@ from .tracks import Track, day_window
 
 __all__ = ["Timeline", "subject_lookup"]
 
-_ALIASES = {"ODKB": "CSTO", "CSCE": "OSCE", "SHOS": "SCO", "KSTO": "CSTO", "DKB": "CST"}
+# Names people write besides a subject's own: transliterated and native abbreviations, official names in
+# Russian and Chinese (the CSTO's and the SCO's working languages), and the spellings the seeds use.
+_ALIASES = {
+    "ODKB": "CSTO",
+    "CSCE": "OSCE",
+    "SHOS": "SCO",
+    "KSTO": "CSTO",
+    "DKB": "CST",
+    # Russian
+    "ОДКБ": "CSTO",
+    "Организация Договора о коллективной безопасности": "CSTO",
+    "ДКБ": "CST",
+    "Договор о коллективной безопасности": "CST",
+    "Ташкентский договор": "CST",
+    "ШОС": "SCO",
+    "Шанхайская организация сотрудничества": "SCO",
+    "ОБСЕ": "OSCE",
+    "Организация по безопасности и сотрудничеству в Европе": "OSCE",
+    "СБСЕ": "OSCE",
+    "Совещание по безопасности и сотрудничеству в Европе": "OSCE",
+    # Chinese
+    "上海合作组织": "SCO",
+    "上海合作組織": "SCO",
+    "上合组织": "SCO",
+    "集体安全条约组织": "CSTO",
+    "集體安全條約組織": "CSTO",
+    "集体安全条约": "CST",
+    "欧洲安全与合作组织": "OSCE",
+    "欧安组织": "OSCE",
+    # English, as the seeds and others write them
+    "Tashkent Treaty": "CST",
+    "Organization for Cooperation and Security in Europe": "OSCE",
+    "Convention on the Rights of the Children": "CRC",
+    "Optional Protocol of the Convention against Torture": "OP-CAT",
+    "Commonwealth of Independent States Convention on Human Rights and Fundamental Freedoms": "CIS-HRC",
+}
+
+
+def _spellings(key: str) -> set[str]:
+    """A normalised name in both spellings, Organisation and Organization (Co-operation and Cooperation)."""
+    out = {key}
+    for a, b in (("organisation", "organization"), ("co operation", "cooperation")):
+        out |= {k.replace(a, b) for k in out} | {k.replace(b, a) for k in out}
+    return out
 
 
 def subject_lookup(ids, names) -> dict[str, str]:
@@ -39,10 +82,12 @@ def subject_lookup(ids, names) -> dict[str, str]:
     lookup = {_norm(sid): sid for sid in ids}
     for sid, name in names:
         if name:
-            lookup.setdefault(_norm(name), sid)
+            for key in sorted(_spellings(_norm(name))):
+                lookup.setdefault(key, sid)
     for alias, sid in _ALIASES.items():
         if sid in ids:
-            lookup.setdefault(_norm(alias), sid)
+            for key in sorted(_spellings(_norm(alias))):
+                lookup.setdefault(key, sid)
     return lookup
 
 
@@ -441,13 +486,15 @@ class Timeline:
         try:
             code = self.resolve_party(who)
         except UnknownParty as unknown:
-            needle = _norm(who)
-            found: list[Event] = [
-                e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)
-            ]
-            if found:
-                return found
             holders = sorted({e.holder for e in events if isinstance(e, OfficeEvent) and e.holder})
+            named = _people_named(who, holders)
+            if len(named) > 1:
+                raise UnknownParty(
+                    f"{who!r} could be {len(named)} office holders: {', '.join(named[:-1])} or {named[-1]}"
+                    " — give more of the name"
+                ) from None
+            if named:
+                return [e for e in events if isinstance(e, OfficeEvent) and e.holder == named[0]]
             close = difflib.get_close_matches(str(who), holders, n=2, cutoff=0.6)
             if close:
                 raise UnknownParty(f"no party or office holder {who!r} — did you mean {' or '.join(close)}?") from None
@@ -463,6 +510,20 @@ class Timeline:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
         return self.record.log(sid)
+
+
+def _people_named(who: str, holders: Sequence[str]) -> list[str]:
+    """The office holders a name as typed can mean: the one whose whole name it is, else those with a word
+    starting with each word typed ("Bordyuzha", "Nikolai Bord"), else those whose name contains it."""
+    needle = _norm(who)
+    if not needle:
+        return []
+    exact = [h for h in holders if _norm(h) == needle]
+    if exact:
+        return exact
+    typed = needle.split()
+    by_words = [h for h in holders if all(any(w.startswith(t) for w in _norm(h).split()) for t in typed)]
+    return by_words or [h for h in holders if needle in _norm(h)]
 
 
 def _instant(as_known: datetime | str | None) -> datetime | None:

@@ -19,7 +19,7 @@ from .model import Entry, Origin
 __all__ = ["read_catalog", "write_catalog"]
 
 _EVENT_KEYS = set(FIELD_ORDER) - {"sources", "id"}
-_SOURCE_KEYS = ("ref", "title", "quote", "url", "page")
+_SOURCE_KEYS = ("ref", "title", "quote", "url", "page", "author", "publisher", "issued")
 _NUMBER = re.compile(r"^-?[0-9]+$")  # an unquoted page of digits is a number; quote it to keep it text
 
 

@@ -78,7 +78,7 @@ _BY_FAMILY = {
     "body": {"body", "name"},
     "record": {"retracts"},
 }
-_SOURCE_FIELDS = {"title", "ref", "quote", "url", "page"}
+_SOURCE_FIELDS = {"title", "ref", "quote", "url", "page", "author", "publisher", "issued"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~+-]{0,199}$")
 _SUBJECT = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -162,15 +162,16 @@ def _sources(value: Any) -> tuple[Source, ...]:
         extra = set(s) - _SOURCE_FIELDS
         if extra:
             raise BadEvent(
-                f"source {i} has unknown field {_r(sorted(extra)[0])} (expected title, ref, quote, url, page)"
+                f"source {i} has unknown field {_r(sorted(extra)[0])}"
+                " (expected title, ref, quote, url, page, author, publisher, issued)"
             )
         for key in ("title", "ref"):
             if not isinstance(s.get(key), str) or not s[key].strip():
                 raise BadEvent(f"source {i} needs a non-empty {_r(key)}")
-        for key in ("quote", "url"):
+        for key in ("quote", "url", "author", "publisher", "issued"):
             if s.get(key) is not None and not isinstance(s[key], str):
                 raise BadEvent(f"source {i}: {_r(key)} must be text")
-        for key in ("title", "ref", "quote", "url", "page"):
+        for key in ("title", "ref", "quote", "url", "page", "author", "publisher", "issued"):
             if isinstance(s.get(key), str) and _SURROGATE.search(s[key]):
                 raise BadEvent(
                     f"source {i}: {_r(key)} holds an unpaired surrogate (\\ud800-\\udfff): not valid Unicode text"
@@ -178,7 +179,24 @@ def _sources(value: Any) -> tuple[Source, ...]:
         page = s.get("page")
         if page is not None and (isinstance(page, bool) or not isinstance(page, (str, int))):
             raise BadEvent(f"source {i}: 'page' must be text or a number")
-        out.append(Source(title=s["title"], ref=s["ref"], quote=s.get("quote"), url=s.get("url"), page=page))
+        issued = s.get("issued")
+        if issued is not None:
+            try:
+                parse_date(issued)
+            except ValueError as e:
+                raise BadEvent(f"source {i}: 'issued': {e}") from None
+        out.append(
+            Source(
+                title=s["title"],
+                ref=s["ref"],
+                quote=s.get("quote"),
+                url=s.get("url"),
+                page=page,
+                author=s.get("author"),
+                publisher=s.get("publisher"),
+                issued=issued,
+            )
+        )
     return tuple(out)
 
 
@@ -295,6 +313,9 @@ def event_to_record(event: Entry) -> dict[str, Any]:
                         ("quote", s.quote),
                         ("url", s.url),
                         ("page", s.page),
+                        ("author", s.author),
+                        ("publisher", s.publisher),
+                        ("issued", s.issued),
                     )
                     if v is not None
                 }

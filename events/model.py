@@ -36,13 +36,22 @@ class Origin:
 
 @attrs.frozen(kw_only=True)
 class Source:
-    """A citation: a document in the bundled sources, a data set, or a named public record."""
+    """A citation: a document in the bundled sources, a data set, or a named public record.
+
+    ``ref`` says where the text is checked (a seed file, a data file, ``public-record:...``); the
+    bibliographic fields say what the document is, for a reader: ``title``, ``author`` (a person or
+    the issuing body), ``publisher`` (publisher, agency or web site), ``issued`` (the document's
+    date, EDTF, no more precise than known) and ``url``.
+    """
 
     title: str
     ref: str
     quote: str | None = None
     url: str | None = None
     page: str | int | None = None
+    author: str | None = None
+    publisher: str | None = None
+    issued: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -24,8 +24,7 @@ USER_ASSIGNED = re.compile(r"^(X[A-Z]{2}|Q[M-Z][A-Z]|AA[A-Z]|ZZ[A-Z])$")
 
 # Names historians use that the ISO databases do not carry.
 _EXTRA_NAMES = {
-    "RUS": ("Russia",),
-    "SUN": ("Soviet Union", "USSR"),
+    "RUS": ("Russia", "Россия"),
     "YUG": ("Yugoslavia",),
     "CSK": ("Czechoslovakia",),
     "GBR": ("Britain", "Great Britain", "UK"),
@@ -35,6 +34,7 @@ _EXTRA_NAMES = {
     "MDA": ("Moldavia",),
     "BLR": ("Byelorussia",),
     "CZE": ("Czech Republic",),
+    "SUN": ("Soviet Union", "USSR", "СССР", "Советский Союз"),
 }
 _DISPLAY = {
     "RUS": "Russia",
@@ -48,10 +48,35 @@ _DISPLAY = {
 _EXPECTED = "expected an ISO 3166 alpha-3 code such as UZB, SUN for the USSR, or a name such as Uzbekistan"
 
 
+class _Folding(dict):
+    """``str.translate`` table built as characters are met: a Latin letter loses its diacritics (``é`` ->
+    ``e``; ``ß``, ``ø`` are dropped, as ASCII folding always did) and combining marks go; letters, digits
+    and the marks of scripts that write vowels with them (Devanagari, Gujarati, …) are kept as written;
+    anything else separates words."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isascii():
+            out = ch if ch.isalnum() else " "
+        elif unicodedata.name(ch, "").startswith(("LATIN", "COMBINING")):
+            out = "".join(
+                c for c in unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() if c.isalnum()
+            )
+        elif ch.isalnum() or unicodedata.category(ch)[0] == "M":
+            out = ch
+        else:
+            out = " "
+        self[code] = out
+        return out
+
+
+_FOLDING = _Folding({ord("ё"): "е"})
+
+
 def normalize_name(text: str) -> str:
-    """A name as compared: ASCII, lower case, words separated by single spaces."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    """A name as compared: lower case, words separated by single spaces; Latin script folded to ASCII
+    ("Türkiye" -> "turkiye"), Cyrillic, Chinese and other scripts kept ("ШОС" -> "шос")."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().translate(_FOLDING).split())
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +117,63 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     return names, lookup
 
 
+# Languages tried first for a name that is not in the ISO tables (those of the region and the organizations
+# this catalog covers); every other translation pycountry ships is tried after them.
+_NEAR_LANGUAGES = (
+    "ru",
+    "zh_CN",
+    "zh_TW",
+    "kk",
+    "ky",
+    "uz",
+    "tg",
+    "tk",
+    "fa",
+    "ar",
+    "tr",
+    "uk",
+    "be",
+    "hy",
+    "az",
+    "mn",
+    "fr",
+    "de",
+    "es",
+)
+
+
+@lru_cache(maxsize=2)
+def _translations(near: bool) -> dict[str, str]:
+    """Normalised name in another language -> code, from the ISO 3166-1 and 3166-3 translations pycountry
+    ships (gettext catalogs); built on first use only, so start-up does not pay for it. A name that two
+    states share in some translation is left out."""
+    import gettext
+    import os
+
+    import pycountry
+
+    english: dict[str, dict[str, str]] = {"iso3166-1": {}, "iso3166-3": {}}
+    for c in pycountry.countries:
+        for n in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
+            if n:
+                english["iso3166-1"][n] = c.alpha_3
+    for c in pycountry.historic_countries:
+        english["iso3166-3"][c.name] = c.alpha_3
+    languages = _NEAR_LANGUAGES if near else sorted(set(os.listdir(pycountry.LOCALES_DIR)) - set(_NEAR_LANGUAGES))
+    found: dict[str, set[str]] = {}
+    for domain, names in english.items():
+        for lang in languages:
+            try:
+                catalog = gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang])
+            except OSError:
+                continue
+            for msgid, text in getattr(catalog, "_catalog", {}).items():
+                code = names.get(msgid) if isinstance(msgid, str) else None
+                if code and text and text != msgid:
+                    found.setdefault(normalize_name(text), set()).add(code)
+    return {key: next(iter(codes)) for key, codes in found.items() if key and len(codes) == 1}
+
+
 def is_party_code(code: str) -> bool:
     return isinstance(code, str) and (code in _tables()[0] or bool(USER_ASSIGNED.match(code)))
 
@@ -121,6 +203,10 @@ class PartyNames:
         lookup = _tables()[1]
         if key in lookup:
             return lookup[key]
+        for near in (True, False):
+            code = _translations(near).get(key)
+            if code:
+                return code
         candidates = {**lookup, **self._lookup}
         close = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.6)
         if close:

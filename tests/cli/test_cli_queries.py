@@ -123,7 +123,7 @@ def test_state_has_exactly_the_contract_keys(ok_json):
 
 
 def test_an_office_row_has_exactly_the_keys_design_lists(ok_json):
-    offices = ok_json("state", "SCO", "--on", "2015-06-01")["offices"]
+    offices = ok_json("state", "SCO", "--on", "2014-06-01")["offices"]
     assert offices and all(set(r) == OFFICE_KEYS for r in offices)
 
 

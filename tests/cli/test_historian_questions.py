@@ -334,7 +334,8 @@ def test_belarus_completed_its_accession_during_2024(tl):
 
 
 def test_the_sco_secretary_general_on_2015_06_01_was_mezentsev(tl):
-    # 002, Heads of SCO Secretariat: "2013–2015 Russia Dmitry Mezentsev"
+    # 002, Heads of SCO Secretariat: "2013–2015 Russia Dmitry Mezentsev"; public record (RIA Novosti, June
+    # 2012): appointed for 1 January 2013 to 31 December 2015, so still in office in mid-2015.
     o = office(tl, "SCO", "secretary-general", "2015-06-01")
     assert (o.holder, o.nationality, o.certainty) == ("Dmitry Mezentsev", "RUS", "certain")
 
@@ -376,6 +377,38 @@ def test_zhang_ming_succeeded_norov_on_2022_01_01(tl):
 def test_the_sco_secretaries_general_by_term(tl, on, holder, nationality):
     o = office(tl, "SCO", "secretary-general", on)
     assert (o.holder, o.nationality, o.certainty) == (holder, nationality, "certain")
+
+
+@pytest.mark.parametrize(
+    "on, holder, gone",
+    [
+        # 002, "Heads of SCO Secretariat": a term given as a range ends in its last year (or on its
+        # successor's first day, where the public record gives it), so one Secretary-General is named.
+        ("2007-06-01", "Bolat Nurgaliyev", "Zhang Deguang"),  # "15 January 2004 – 2006" / "2007–2009"
+        ("2016-02-01", "Rashid Alimov", "Dmitry Mezentsev"),  # "2013–2015" / "2016–2018"
+        ("2019-06-01", "Vladimir Norov", "Rashid Alimov"),  # "2016–2018" / "2019–2021"
+    ],
+)
+def test_a_term_ends_where_the_seed_ends_it(tl, on, holder, gone):
+    # public record: Nurgaliyev inaugurated on 23 January 2007 (RIA Novosti), Alimov from 1 January 2016
+    # (news.tj), Norov from 1 January 2019 (Uzbek MFA): each certain on the day asked.
+    offices = [o for o in tl.state("SCO", on).offices if o.office == "secretary-general"]
+    assert [(o.holder, o.certainty) for o in offices] == [(holder, "certain")]
+    assert gone not in {o.holder for o in offices}
+
+
+def test_zhang_deguang_held_the_secretariat_at_most_1081_days(tl):
+    # 002: "15 January 2004 – 2006 China Zhang Deguang": from 2004-01-15 to 2006-12-31 at the latest.
+    rows, _ = cli("tenures", "SCO", "--office", "secretary-general")
+    zhang = next(r for r in rows if r["holder"] == "Zhang Deguang")
+    assert (zhang["until"], zhang["days_at_most"]) == ("2006", 1081)
+
+
+def test_a_tenure_of_a_closed_range_ends_in_its_last_year(tl):
+    # 002: "2007–2009 Kazakhstan Bolat Nurgaliyev" (his successor's start is known to the month only)
+    rows, _ = cli("tenures", "SCO", "--office", "secretary-general")
+    nurgaliyev = next(r for r in rows if r["holder"] == "Bolat Nurgaliyev")
+    assert nurgaliyev["until"] == "2009" and nurgaliyev["in_office"] is False
 
 
 @pytest.mark.parametrize(
@@ -600,12 +633,14 @@ def test_cli_state_of_the_sco_on_2015_06_01_names_its_office_holders():
 
 def test_cli_diff_of_the_sco_from_2016_to_2024():
     # 002: India and Pakistan members at the snapshot, Iran joined 2023, Belarus 2024, Zhang Ming from 2022.
-    # "From 2016" is the state just before 2016 began: Mezentsev (2013-2015) was still Secretary-General.
+    # "From 2016" is the state just before 2016 began: Mezentsev (2013-2015; public record: to 31 December
+    # 2015) was still Secretary-General.
     d, _ = cli("diff", "SCO", "2016", "2024")
     new = {j["party"] for j in d["joined"] if j["standing"] == "member"}
     new |= {c["party"] for c in d["changed"] if c["to"] == "member"}
     assert new == {"IND", "PAK", "IRN", "BLR"}
-    assert {"office": "secretary-general", "from": "Dmitry Mezentsev", "to": "Zhang Ming"} in d["offices"]
+    office = [o for o in d["offices"] if o["office"] == "secretary-general"]
+    assert [(o["from"], o["to"]) for o in office] == [("Dmitry Mezentsev", "Zhang Ming")]
 
 
 def test_cli_explain_uzbekistan_in_the_csto_in_2013_cites_seed_001():
@@ -646,7 +681,10 @@ def test_cli_crpd_signatories_in_2018_are_kyrgyzstan_and_uzbekistan():
 def test_cli_history_of_rashid_alimov():
     # 002: "2016–2018 Tajikistan Rashid Alimov"
     events, _ = cli("history", "Rashid Alimov")
-    assert [(e["kind"], e["office"], e["nationality"]) for e in events] == [("appointed", "secretary-general", "TJK")]
+    # public record (news.tj): Secretary-General "since January 1, 2016"; Norov from 1 January 2019
+    assert [(e["kind"], e["office"], e["date"], e["nationality"]) for e in events] == [
+        ("appointed", "secretary-general", "2016-01-01", "TJK")
+    ]
 
 
 def test_cli_stats_count_the_csto_members_per_year():
@@ -657,3 +695,72 @@ def test_cli_stats_count_the_csto_members_per_year():
     assert by[(2008, "member")] == (7, 7)
     assert by[(2013, "member")] == (6, 6)
     assert by[(2013, "suspended")] == (1, 1)
+
+
+# -- facts after the seeds, from the public record the catalog cites (issue 13 item 9) ---------------------
+
+
+@pytest.mark.parametrize(
+    "on, holder, nationality",
+    [
+        # public record: Interfax-AVN 29 April 2003 (appointed at Dushanbe, 28 April 2003); TASS 1 January 2017
+        ("2010-01-01", "Nikolai Bordyuzha", "RUS"),
+        # public record: TASS 1 January 2017 ("Semerikov appointed acting chief of post-Soviet security bloc")
+        ("2017-03-01", "Valery Semerikov (acting)", "RUS"),
+        # public record: RIA Novosti 14 April 2017 (from 2 May 2017); Armenpress 2 November 2018 (dismissed)
+        ("2018-01-01", "Yuri Khachaturov", "ARM"),
+        # public record: Armenpress 2 November 2018; BelTA 28 November 2019 ("CSTO Acting Secretary General")
+        ("2019-06-01", "Valery Semerikov (acting)", "RUS"),
+        # 001: "Since January 1, 2020 ... Zas Stanislav Vasilievich (the Republic of Belarus)"
+        ("2020-06-01", "Stanislav Vasilievich Zas", "BLR"),
+    ],
+)
+def test_the_csto_secretaries_general_before_and_after_zas(tl, on, holder, nationality):
+    o = office(tl, "CSTO", "secretary-general", on)
+    assert (o.holder, o.nationality, o.certainty) == (holder, nationality, "certain")
+
+
+def test_history_by_surname_finds_bordyuzha():
+    # public record: Bordyuzha appointed on 28 April 2003, his term expired on 31 December 2016
+    events, _ = cli("history", "Bordyuzha")
+    assert [(e["kind"], e["date"], e["holder"]) for e in events] == [("appointed", "2003-04-28", "Nikolai Bordyuzha")]
+
+
+def test_the_sco_secretary_general_from_2025_is_yermekbayev(tl):
+    # public record: Astana Times, 5 January 2025: "Yermekbayev assumed the post ... from Jan. 1"
+    assert office(tl, "SCO", "secretary-general", "2024-12-31").holder == "Zhang Ming"
+    o = office(tl, "SCO", "secretary-general", "2025-01-01")
+    assert (o.holder, o.nationality, o.certainty) == ("Nurlan Yermekbayev", "KAZ", "certain")
+
+
+def test_the_sco_chairs_after_2024(tl):
+    # public record: TASS on the Tianjin Declaration (China chaired 2024-2025); Xinhua, 1 September 2025
+    assert office(tl, "SCO", "chair", "2025-06-01").holder == "CHN"
+    assert office(tl, "SCO", "chair", "2025-09-01").holder == "KGZ"
+
+
+@pytest.mark.parametrize(
+    "party, before, on",
+    [
+        ("EGY", "2022-09-13", "2022-09-14"),  # public record: MoU signed in Tashkent, 14 September 2022
+        ("QAT", "2022-09-13", "2022-09-14"),  # public record: Qatar MoFA, 14 September 2022
+        ("SAU", "2022-08-31", "2022-10-01"),  # public record: Xinhua 16 September 2022; SPA March 2023
+        ("ARE", "2023-05-03", "2023-05-06"),  # public record: WAM, Goa, 4-5 May 2023
+        ("KWT", "2023-05-03", "2023-05-06"),  # public record: Goa, 4-5 May 2023
+        ("MDV", "2023-05-03", "2023-05-06"),  # public record: Goa, 4-5 May 2023
+        ("MMR", "2023-05-03", "2023-05-06"),  # public record: Goa, 4-5 May 2023
+        ("BHR", "2023-07-14", "2023-07-15"),  # public record: Bahrain MoFA, memorandum of 15 July 2023
+        ("LAO", "2025-08-31", "2025-09-01"),  # public record: Tianjin, 1 September 2025
+    ],
+)
+def test_the_sco_dialogue_partners_granted_from_2022(tl, party, before, on):
+    assert tl.standing_on("SCO", party, before) is None
+    assert tl.standing_on("SCO", party, on) == "dialogue-partner"
+
+
+def test_the_rats_director_from_2025_is_sharsheyev(tl):
+    # public record: Kazakh MFA, 28 February 2025: "the newly appointed Director ... Ularbek Sharsheyev";
+    # 002: Mirzaev's three-year term from 1 January 2022.
+    assert office(tl, "SCO", "rats-director", "2024-12-31").holder == "Ruslan Mirzaev"
+    o = office(tl, "SCO", "rats-director", "2025-03-01")
+    assert (o.holder, o.certainty) == ("Ularbek Sharsheyev", "certain")

@@ -163,9 +163,9 @@ def test_an_alias_page_is_read_like_an_event_page():
         ),
         ("event e1\n\tdate: 2001\n  kind: joined\n  party: KAZ\n  source: r\n", 2, "indent with spaces, not tabs"),
         (
-            "event e1\n  date: 2001\n  kind: joined\n  party: KAZ\n  source: r\n    author: me\n",
+            "event e1\n  date: 2001\n  kind: joined\n  party: KAZ\n  source: r\n    editor: me\n",
             6,
-            "unknown source field 'author'",
+            "unknown source field 'editor'",
         ),
     ],
 )

@@ -249,3 +249,31 @@ def test_the_first_step_of_each_state_in_table_1_is_the_means_the_table_gives(su
         assert events == []
     else:
         assert events and events[0].kind == means
+
+
+# A bibliography from the catalog: every source says what the document is, for a reader (issue 15).
+
+DISTINCT_SOURCES = list({(s.ref, s.title, s.author, s.publisher, s.issued, s.url): s for _, _, s in SOURCED}.values())
+
+
+@pytest.mark.parametrize("source", DISTINCT_SOURCES, ids=lambda s: f"{s.ref[:40]}|{s.title[:30]}")
+def test_every_source_names_who_issued_or_published_it_and_a_date_or_an_address(source):
+    assert source.author or source.publisher, f"{source.ref}: no author/issuing body and no publisher"
+    assert source.issued or source.url, f"{source.ref}: neither a date nor a URL"
+
+
+@pytest.mark.parametrize("source", [s for s in DISTINCT_SOURCES if _path_of(s.ref) is not None], ids=lambda s: s.title)
+def test_a_bundled_document_is_described_as_the_public_document_it_is_not_by_file_name(source):
+    assert not re.search(r"\.(txt|csv|md)\b|bundled source document", source.title), source.title
+    assert source.ref not in source.title
+
+
+def test_every_document_of_seed_002_is_cited_as_itself():
+    titles = {s.title for s in DISTINCT_SOURCES if s.ref == "002_a5193516cdae096a.txt"}
+    assert {"Nepal and SCO", "SCO serves as model for fairer intl coordination"} <= titles
+    assert any(t.startswith("Shanghai Cooperation Organisation") for t in titles)
+
+
+@pytest.mark.parametrize("url", sorted({s.url for s in DISTINCT_SOURCES if s.url}))
+def test_every_url_is_an_http_address(url):
+    assert re.match(r"^https?://[^\s/]+\.[^\s/]+/\S*$", url), url
