@@ -114,7 +114,8 @@ def test_bulk_members_and_diff_answer_as_the_library_on_random_logs(records, day
             + [(r["party"], r["standing"], None) for r in d.left]
             + [(r["party"], r["from"], r["to"]) for r in d.changed]
         )
-        p, a, b = ix.diff(code[sid], days[0].toordinal(), days[1].toordinal())
+        # diff compares the moment just before FROM begins (the day before) with the end of TO
+        p, a, b = ix.diff(code[sid], days[0].toordinal() - 1, days[1].toordinal())
         assert sorted((words[x], bulk.STANDINGS[y], bulk.STANDINGS[z]) for x, y, z in zip(p, a, b)) == expected
 
 
