@@ -7,7 +7,7 @@ comparisons and charts.
 """
 
 from .aggregates import members_per_period, overlap, run_readonly_sql, tenures
-from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
+from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .compare import Comparison, Disagreement, compare_standings
 from .replay import Replayed, Subject, replay
 from .store import Store
@@ -22,6 +22,8 @@ __all__ = [
     "Explanation",
     "MemberRow",
     "Members",
+    "MembershipRow",
+    "Memberships",
     "OfficeRow",
     "Replayed",
     "State",

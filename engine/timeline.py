@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import attrs
 import duckdb
 
 from ..events.codec import event_to_record
@@ -64,7 +65,7 @@ class Timeline:
         self.record = record
         self._connection: tuple[duckdb.DuckDBPyConnection, str] | None = None
         self._lookup = self._subject_lookup()
-        self._events_by_subject: dict[str, dict[str, Event]] = {}
+        self._raw_by_id: dict[str, Event] | None = None
 
     @classmethod
     def _of(cls, record: Record) -> Timeline:
@@ -263,22 +264,28 @@ class Timeline:
                         rows.append(
                             make(thing, cov.value, cov.first, cov.last, cov.certainty, cov.during, cov.window, held)
                         )
-        return rows
+        return self._with_sources(rows)
 
-    def _events_of(self, sid: str) -> dict[str, Event]:
-        """The events in force of one subject by id (kept for the life of the timeline)."""
-        found = self._events_by_subject.get(sid)
-        if found is None:
-            found = {e.id: e for e in self.events_in_force(sid)}
-            self._events_by_subject[sid] = found
-        return found
+    def _events_by_id(self, ids: set[str]) -> dict[str, Event]:
+        """The events with these ids, as written (an id names one event in every edition)."""
+        if not ids:
+            return {}
+        if self.store is not None:
+            found = self.store.events("id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [sorted(ids)])
+            return {e.id: e for e in found}
+        if self._raw_by_id is None:
+            self._raw_by_id = {e.id: e for e in self.raw}
+        return {i: self._raw_by_id[i] for i in ids if i in self._raw_by_id}
 
-    def _sources(self, sid: str, event_id: str) -> tuple[dict, ...]:
-        event = self._events_of(sid).get(event_id)
-        return _cite([event]) if event is not None else ()
+    def _with_sources(self, rows: list) -> list:
+        """The rows, each with the sources of the event behind it (looked up once for all rows)."""
+        found = self._events_by_id({r.event_id for r in rows if r.event_id})
+        return [attrs.evolve(r, sources=_cite([found[r.event_id]])) if r.event_id in found else r for r in rows]
 
-    def _cited(self, sid: str, first, last, certainty, during, window, held) -> dict[str, Any]:
-        """The fields every row shares: dates, certainty, period wording, event and sources."""
+    @staticmethod
+    def _cited(first, last, certainty, during, window, held) -> dict[str, Any]:
+        """The fields every row shares: dates, certainty, period wording and the event behind it
+        (its sources are added by :meth:`_with_sources`)."""
         return {
             "since": first.since,
             "until": last.until,
@@ -288,26 +295,16 @@ class Timeline:
             "held_certainly": held[0] if held else None,
             "held_possibly": held[1] if held else None,
             "event_id": first.event_id,
-            "sources": self._sources(sid, first.event_id),
         }
 
-    def _member_row(self, sid: str):
-        def make(party, standing, *rest) -> MemberRow:
-            return MemberRow(party=party, name=self.party_name(party), standing=standing, **self._cited(sid, *rest))
+    def _member_row(self, party, standing, *rest) -> MemberRow:
+        return MemberRow(party=party, name=self.party_name(party), standing=standing, **self._cited(*rest))
 
-        return make
+    def _office_row(self, office, value, *rest) -> OfficeRow:
+        return OfficeRow(office=office, holder=value[0], nationality=value[1], **self._cited(*rest))
 
-    def _office_row(self, sid: str):
-        def make(office, value, *rest) -> OfficeRow:
-            return OfficeRow(office=office, holder=value[0], nationality=value[1], **self._cited(sid, *rest))
-
-        return make
-
-    def _body_row(self, sid: str):
-        def make(body, name, *rest) -> BodyRow:
-            return BodyRow(body=body, name=name, **self._cited(sid, *rest))
-
-        return make
+    def _body_row(self, body, name, *rest) -> BodyRow:
+        return BodyRow(body=body, name=name, **self._cited(*rest))
 
     def _membership_row(self, s: Subject):
         def make(_party, standing, *rest) -> MembershipRow:
@@ -317,7 +314,7 @@ class Timeline:
                 kind=s.kind,
                 standing=standing,
                 continues=s.predecessor,
-                **self._cited(s.id, *rest),
+                **self._cited(*rest),
             )
 
         return make
@@ -342,7 +339,7 @@ class Timeline:
         period = _period(on)
         asked, target, exists, notes = self._lineage(subject, period)
         rows = self._rows(
-            self.party_tracks(target.id), period, self._member_row(target.id), self._standing_filter(target, standing)
+            self.party_tracks(target.id), period, self._member_row, self._standing_filter(target, standing)
         )
         return Members(
             subject=asked.id,
@@ -380,9 +377,9 @@ class Timeline:
             answered_for=sid,
             on=period.text,
             exists=exists,
-            members=tuple(self._rows(self.party_tracks(sid), period, self._member_row(sid))),
-            offices=tuple(self._rows(self.office_tracks(sid), period, self._office_row(sid))),
-            bodies=tuple(self._rows(self.body_tracks(sid), period, self._body_row(sid))),
+            members=tuple(self._rows(self.party_tracks(sid), period, self._member_row)),
+            offices=tuple(self._rows(self.office_tracks(sid), period, self._office_row)),
+            bodies=tuple(self._rows(self.body_tracks(sid), period, self._body_row)),
             notes=tuple(notes),
         )
 
@@ -491,7 +488,7 @@ class Timeline:
         asked, target, _, notes = self._lineage(subject, period)
         code = self.resolve_party(party)
         track = self.party_tracks(target.id).get(code)
-        rows = self._rows({code: track}, period, self._member_row(target.id)) if track else []
+        rows = self._rows({code: track}, period, self._member_row) if track else []
         end = period.hi.toordinal()
         used = {r.event_id for r in rows}
         chain: list[tuple[tuple, dict]] = []
@@ -520,7 +517,7 @@ class Timeline:
         """Events of ``party`` in ``sid`` up to day ``end`` that the log as known took out of force,
         each with the correction or retraction that did it (and that retraction itself)."""
         raw = self.record.log(sid)
-        live = set(self._events_of(sid))
+        live = {e.id for e in self.events_in_force(sid, party)}
         correctors: dict[str, list[Event]] = {}
         retractors: dict[str, list[Retraction]] = {}
         for e in raw:

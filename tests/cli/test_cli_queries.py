@@ -72,7 +72,7 @@ def test_a_member_row_over_a_period_adds_during(ok_json):
 
 def test_an_uncertain_member_row_carries_its_window(ok_json):
     uzb = [r for r in ok_json("members", "CSTO", "--on", "2006-07-01") if r["party"] == "UZB"]
-    assert uzb == [
+    assert [{k: v for k, v in r.items() if k not in ("event_id", "sources")} for r in uzb] == [
         {
             "party": "UZB",
             "name": "Uzbekistan",
@@ -148,7 +148,9 @@ def test_diff_keeps_every_contract_key_and_item_shape(ok_json):
     assert all(set(i) >= {"party", "standing"} for i in d["joined"] + d["left"])
     assert all(set(i) >= {"party", "from", "to"} for i in d["changed"])
     assert all(set(i) >= {"office", "from", "to"} for i in d["offices"])
-    assert {"party": "IND", "from": "observer", "to": "member"} in d["changed"]
+    assert {"party": "IND", "from": "observer", "to": "member"} in [
+        {k: i[k] for k in ("party", "from", "to")} for i in d["changed"]
+    ]
 
 
 def test_diff_in_csv_names_the_section_of_each_row(ok):
@@ -167,8 +169,15 @@ def test_explain_shows_the_standing_and_the_events_with_their_sources(ok_json):
 
 def test_history_lists_the_events_about_a_party_in_date_order_with_sources(ok_json):
     events = ok_json("history", "Uzbekistan", "--subject", "CSTO")
-    assert [e["kind"] for e in events] == ["joined", "suspended"]
-    assert all(e["party"] == "UZB" and e["subject"] == "CSTO" and e["sources"] for e in events)
+    # the CSTO continues the Collective Security Treaty: its events come first
+    assert [(e["subject"], e["kind"]) for e in events] == [
+        ("CST", "signed"),
+        ("CST", "ratified"),
+        ("CST", "ceased"),
+        ("CSTO", "joined"),
+        ("CSTO", "suspended"),
+    ]
+    assert all(e["party"] == "UZB" and e["sources"] for e in events)
 
 
 def test_history_finds_a_person_by_name(ok_json):
