@@ -241,10 +241,11 @@ class Timeline:
         return asked, target, exists, notes
 
     # -- rows ----------------------------------------------------------------------------
-    def _rows(self, tracks: dict[str, Track], period: When, make, keep=lambda value: True) -> list:
+    def _rows(self, tracks: dict[str, Track], period: When, make, keep=lambda value: True, cite: bool = True) -> list:
         """One row per thing and value in force on the day, or over the period. ``make`` gets
         (thing, value, first spell, last spell, certainty, during, window, held) where ``held``
-        is (held_certainly, held_possibly) for a period and None for a day."""
+        is (held_certainly, held_possibly) for a period and None for a day. With ``cite``, each
+        row gets the sources of its event."""
         lo, hi = period.lo.toordinal(), period.hi.toordinal()
         rows = []
         for thing in sorted(tracks):
@@ -264,7 +265,7 @@ class Timeline:
                         rows.append(
                             make(thing, cov.value, cov.first, cov.last, cov.certainty, cov.during, cov.window, held)
                         )
-        return self._with_sources(rows)
+        return self._with_sources(rows) if cite else rows
 
     def _events_by_id(self, ids: set[str]) -> dict[str, Event]:
         """The events with these ids, as written (an id names one event in every edition)."""
@@ -358,14 +359,29 @@ class Timeline:
         code = self.resolve_party(party)
         keep = _membership_filter(standing)
         rows: list[MembershipRow] = []
-        for sid in sorted(self.subjects_by_id):
+        for sid in self._subjects_of_party(code, period):
             track = self.party_tracks(sid).get(code)
             if track is None:
                 continue
             s = self.subjects_by_id[sid]
-            rows.extend(self._rows({code: track}, period, self._membership_row(s), lambda v, s=s: keep(s, v)))
+            make, kept = self._membership_row(s), (lambda v, s=s: keep(s, v))
+            rows.extend(self._rows({code: track}, period, make, kept, cite=False))
+        rows = self._with_sources(rows)
         notes = [] if rows else [f"{code} had no standing{_what(standing)} in any subject on {period.text}"]
         return Memberships(party=code, name=self.party_name(code), on=period.text, rows=tuple(rows), notes=tuple(notes))
+
+    def _subjects_of_party(self, code: str, period: When) -> list[str]:
+        """The subjects to look at for a party: on a store, only those where the ``spans`` view
+        shows it with a standing possibly held in the period (one query, not one per subject)."""
+        if self.store is None:
+            return sorted(self.subjects_by_id)
+        con, _ = self.connection()
+        found = con.execute(
+            "SELECT DISTINCT subject FROM spans WHERE party = ? AND valid_from <= ? "
+            "AND (valid_to IS NULL OR valid_to > ?) ORDER BY subject",
+            [code, period.hi, period.lo],
+        ).fetchall()
+        return [sid for (sid,) in found if sid in self.subjects_by_id]
 
     def state(self, subject: str, on: str | When) -> State:
         """Every party with any standing, the office holders and the bodies, on a day or over a period."""
