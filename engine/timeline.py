@@ -441,12 +441,12 @@ class Timeline:
         a, b = _period(start), _period(end)
         first = date.fromordinal(a.lo.toordinal() - 1)
         da, db = first.toordinal(), b.hi.toordinal()
-        _, ta, _, _ = self._lineage(s.id, When(a.text, first, first))
-        _, tb, _, _ = self._lineage(s.id, When(b.text, b.hi, b.hi))
+        _, ta, _, notes_a = self._lineage(s.id, When(first.isoformat(), first, first))
+        _, tb, _, notes_b = self._lineage(s.id, When(b.hi.isoformat(), b.hi, b.hi))
         lo, hi = min(da, db), max(da, db)
         sids = [ta.id] if ta.id == tb.id else list(dict.fromkeys([*self._ancestry(tb.id), ta.id]))
         steps = [e for e in self._lineage_events(sids) if e.when is not None and lo < e.when.lo.toordinal() <= hi]
-        notes = []
+        notes = list(dict.fromkeys([*notes_a, *notes_b]))
         if db < da:
             notes.append(f"{b.text} ends before {a.text} begins: the diff runs backwards in time")
 

@@ -130,3 +130,11 @@ def test_a_one_day_diff_shows_exactly_the_parties_whose_events_begin_that_day(re
         for r in [*d.joined, *d.left, *d.changed]:
             assert r["event_ids"] and all(s["id"] in r["event_ids"] or s.get("party") != r["party"] for s in d.steps)
         assert {s["id"] for s in d.steps} == {e.id for e in tl.events_in_force(sid) if e.when.lo == day}
+
+
+def test_a_diff_from_before_the_organization_existed_says_the_treaty_answered(catalog):
+    d = catalog.diff("CSTO", "1995", "2005")
+    assert d.notes == (
+        "CSTO did not exist on 1994-12-31 (founded 2002-10-07); answering for its predecessor CST "
+        "(Collective Security Treaty)",
+    )
