@@ -40,8 +40,9 @@ def _load(ctx: typer.Context, events, store, as_known):  # type: ignore[no-untyp
 
 
 def _table_rows(rows: list[dict]) -> list[dict]:
-    """Rows for a table: sources left to JSON and CSV, lists of ids joined, empty columns dropped."""
-    shown = {k for r in rows for k, v in r.items() if v is not None and k != "sources"}
+    """Rows for a table: lists of sources left to JSON and CSV (a chain's brief text of them
+    stays), lists of ids joined, empty columns dropped."""
+    shown = {k for r in rows for k, v in r.items() if v is not None and not (k == "sources" and isinstance(v, list))}
     out = []
     for r in rows:
         row = {k: v for k, v in r.items() if k in shown}

@@ -136,6 +136,13 @@ def test_explain_csto_uzbekistan_shows_the_treaty_events_in_its_chain(ok_json, o
     assert "cst-1999-uzb-ceased" in ok("explain", "CSTO", "UZB", "--on", "2013")
 
 
+def test_explain_as_a_table_keeps_the_sources_of_each_event_and_leaves_them_out_of_the_standing(ok):
+    out = ok("explain", "CSTO", "UZB", "--on", "2013")
+    chain = out.split("chain of events", 1)[1]
+    assert "001_e52e44ee9352e8ff.txt" in chain
+    assert "001_e52e44ee9352e8ff.txt" not in out.split("chain of events", 1)[0]
+
+
 def test_explain_names_a_retraction_as_known(invoke, tmp_path):
     records = [
         founded("ORG", recorded="2010-01-01T00:00:00Z"),
