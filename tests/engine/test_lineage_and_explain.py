@@ -5,8 +5,12 @@ answer, as the record was known."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests.strategies import event_records, to_events
 from timeline_engine.engine import Store, Timeline
+from timeline_engine.events.dates import parse_period
 
 CST_UZB = ["cst-1992-05-15-uzb-signed", "cst-1994-04-20-uzb-ratified", "cst-1999-uzb-ceased"]
 CSTO_UZB = ["csto-2006-22-uzb-joined", "csto-2012-uzb-suspended"]
@@ -98,3 +102,15 @@ def test_a_store_explains_corrections_and_retractions_as_events_in_memory_do(cor
     stored = Timeline.from_store(Store.memory(corrected.events()))
     for party in ("KAZ", "UZB", "TJK"):
         assert stored.explain("ORG", party, on="2005").to_json() == memory.explain("ORG", party, on="2005").to_json()
+
+
+@given(event_records(max_parties=3, max_steps=6), st.sampled_from(["1994", "2000-03", "2008-11-30", "2020"]))
+def test_on_random_logs_the_chain_is_every_event_of_the_party_up_to_the_end_in_replay_order(records, on):
+    tl = Timeline(to_events(records))
+    end = parse_period(on).hi
+    for sid in ("ORGA", "TREA"):
+        for party in {r["party"] for r in records if r.get("subject") == sid and "party" in r}:
+            ex = tl.explain(sid, party, on=on)
+            assert [c["id"] for c in ex.chain] == [e.id for e in tl.events_in_force(sid, party) if e.when.lo <= end]
+            producing = {c["id"] for c in ex.chain if c["role"] == "produces the standing"}
+            assert producing == {r.event_id for r in ex.rows}

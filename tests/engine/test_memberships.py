@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests.strategies import event_records, to_events
 from timeline_engine.engine import Store, Timeline
 from timeline_engine.events.errors import BadArgument
 
@@ -101,3 +104,18 @@ def test_memberships_on_a_store_answer_as_in_memory(log):
         "ORG": None,
         "TRE": None,
     }
+
+
+@given(event_records(max_parties=4, max_steps=5), st.sampled_from(["1995", "2001-06", "2004-02-29", "2012"]))
+def test_on_random_logs_memberships_are_the_state_rows_of_the_party_in_every_subject(records, on):
+    tl = Timeline(to_events(records))
+    parties = {r["party"] for r in records if "party" in r}
+    for party in parties:
+        mine = [(r.subject, r.standing, r.certainty, r.during, r.event_id) for r in tl.memberships(party, on=on)]
+        theirs = [
+            (sid, r.standing, r.certainty, r.during, r.event_id)
+            for sid in sorted(tl.subjects_by_id)
+            for r in tl.state(sid, on=on).members
+            if r.party == party and tl.state(sid, on=on).answered_for == sid
+        ]
+        assert mine == theirs
