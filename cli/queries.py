@@ -1,5 +1,5 @@
-"""Questions: subjects, members, state, diff, history, explain, log, validate, and the
-aggregates stats, overlap and tenures. Each parses its arguments, calls one library function
+"""Questions: subjects, members, state, memberships, diff, history, explain, log, validate, and
+the aggregates stats, overlap and tenures. Each parses its arguments, calls one library function
 and renders the answer."""
 
 from __future__ import annotations
@@ -19,6 +19,49 @@ from .render import emit
 
 COMMANDS = Room()
 
+LEGEND = (
+    "held_certainly: all = certainly held on every day of the period; part = certainly on some days"
+    " only; none = on no day for certain (the record dates the change only to a window).",
+    "held_possibly: all = the record allows that it was held on every day of the period; part = only on some days.",
+)
+
+
+def _load(ctx: typer.Context, events, store, as_known):  # type: ignore[no-untyped-def]
+    """The timeline asked for; a note when ``--as-known`` cannot change anything."""
+    tl = load_timeline(ctx, events, store, as_known)
+    if as_known is not None and not tl.records_transaction_times:
+        print_notes(
+            [
+                f"--as-known changes nothing here: {tl.origin} records no transaction times "
+                "(no event says when it was recorded), so every event counts as always known"
+            ]
+        )
+    return tl
+
+
+def _table_rows(rows: list[dict]) -> list[dict]:
+    """Rows for a table: lists of sources left to JSON and CSV (a chain's brief text of them
+    stays), lists of ids joined, empty columns dropped."""
+    shown = {k for r in rows for k, v in r.items() if v is not None and not (k == "sources" and isinstance(v, list))}
+    out = []
+    for r in rows:
+        row = {k: v for k, v in r.items() if k in shown}
+        if isinstance(row.get("event_ids"), list):
+            row["event_ids"] = ", ".join(row["event_ids"])
+        out.append(row)
+    return out
+
+
+def _emit_rows(payload, fmt: Format, tables: dict[str, list[dict]]) -> None:
+    """Emit an answer; a table leaves out sources and, for a period, ends with the legend."""
+    if fmt != Format.table:
+        emit(payload, fmt.value, tables=tables)
+        return
+    emit(payload, fmt.value, tables={name: _table_rows(rows) for name, rows in tables.items()})
+    if any("held_certainly" in r for rows in tables.values() for r in rows):
+        for line in LEGEND:
+            typer.echo(line)
+
 
 @COMMANDS("subjects")
 def subjects_cmd(
@@ -33,7 +76,7 @@ def subjects_cmd(
     Example: timeline subjects --format json
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     emit(tl.subjects(), fmt.value)
 
 
@@ -57,10 +100,36 @@ def members_cmd(
     Example: timeline members CSTO --on 2005
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     answer = tl.members(subject, on=on, standing=standing)
     print_notes(answer.notes)
-    emit(answer.to_json(), fmt.value, title=f"{answer.answered_for} on {answer.on}")
+    rows = answer.to_json()
+    _emit_rows(rows, fmt, {f"{answer.answered_for} on {answer.on}": rows})
+
+
+@COMMANDS("memberships")
+def memberships_cmd(
+    ctx: typer.Context,
+    party: Annotated[str, typer.Argument(help="A state: code or name (KAZ, Kazakhstan).")],
+    on: OnOpt,
+    standing: Annotated[
+        str | None, typer.Option(help="any standing by default; or full (member/party), member, observer, …")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    events: EventsOpt = None,
+    store: StoreOpt = None,
+    as_known: AsKnownOpt = None,
+):
+    """Every subject PARTY stood in on a day, or over a month or a year.
+
+    Example: timeline memberships Kazakhstan --on 2010-01-01
+    """
+
+    tl = _load(ctx, events, store, as_known)
+    answer = tl.memberships(party, on=on, standing=standing)
+    print_notes(answer.notes)
+    rows = answer.to_json()
+    _emit_rows(rows, fmt, {f"{answer.party} ({answer.name}) on {answer.on}": rows})
 
 
 @COMMANDS("state")
@@ -78,14 +147,14 @@ def state_cmd(
     Example: timeline state SCO --on 2015-06-01
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     st = tl.state(subject, on=on)
     print_notes(st.notes)
     payload = st.to_json()
-    emit(
+    _emit_rows(
         payload,
-        fmt.value,
-        tables={
+        fmt,
+        {
             f"{st.answered_for} on {st.on}: parties": payload["members"],
             "offices": payload["offices"],
             "bodies": payload["bodies"],
@@ -104,23 +173,36 @@ def diff_cmd(
     store: StoreOpt = None,
     as_known: AsKnownOpt = None,
 ):
-    """What changed in SUBJECT between the first day of FROM and the last day of TO.
+    """What changed in SUBJECT from just before FROM began to the end of TO (a day included).
 
-    Example: timeline diff SCO 2016 2024
+    Each change carries its date, the events between and their sources; the steps list every
+    event between, in order.
+
+    Example: timeline diff SCO 2017-06-09 2017-06-09
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
-    d = tl.diff(subject, start, end).to_json()
-    emit(
+    tl = _load(ctx, events, store, as_known)
+    answer = tl.diff(subject, start, end)
+    print_notes(answer.notes)
+    d = answer.to_json()
+    steps = d["steps"] if fmt == Format.json else [_step(r) for r in d["steps"]]
+    _emit_rows(
         d,
-        fmt.value,
-        tables={
+        fmt,
+        {
             f"{d['subject']} {d['from']} → {d['to']}: joined": d["joined"],
             "left": d["left"],
             "changed": d["changed"],
             "offices": d["offices"],
+            "steps": steps,
         },
     )
+
+
+def _step(rec: dict) -> dict:
+    """An event between the two moments of a diff, for a table or CSV."""
+    keys = ("id", "date", "effective", "subject", "kind", "party", "status", "office", "holder", "body")
+    return {k: rec.get(k) for k in keys}
 
 
 def _event_rows(events) -> list[dict]:
@@ -146,7 +228,7 @@ def history_cmd(
     Example: timeline history Uzbekistan --subject CSTO
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     emit(_event_rows(tl.history(who, subject=subject)), fmt.value)
 
 
@@ -166,17 +248,17 @@ def explain_cmd(
     Example: timeline explain CSTO Uzbekistan --on 2013
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     ex = tl.explain(subject, party, on=on)
     print_notes(ex.notes)
     payload = ex.to_json()
     chain = payload["chain"]
     if fmt != Format.json:
         chain = [_brief(r) for r in chain]
-    emit(
+    _emit_rows(
         payload,
-        fmt.value,
-        tables={
+        fmt,
+        {
             f"{ex.answered_for} / {ex.party} ({ex.name}) on {ex.on}": payload["standing"],
             "chain of events": chain,
         },
@@ -185,7 +267,7 @@ def explain_cmd(
 
 def _brief(rec: dict) -> dict:
     """An event for a table: its facts and where each source says so."""
-    out = {k: rec[k] for k in ("id", "date", "kind", "status", "effective", "role") if k in rec}
+    out = {k: rec[k] for k in ("id", "date", "subject", "kind", "status", "effective", "role") if k in rec}
     out["sources"] = "; ".join(
         s["ref"] + (f" — “{s['quote']}”" if s.get("quote") else "") for s in rec.get("sources", [])
     )
@@ -206,7 +288,7 @@ def log_cmd(
     Example: timeline log --subject SCO --format json
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     emit(_event_rows(tl.log(subject)), fmt.value)
 
 
@@ -254,7 +336,7 @@ def stats_cmd(
     Example: timeline stats CSTO --by year
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     emit(members_per_period(tl, subject, by.value, start, end), fmt.value)
 
 
@@ -276,7 +358,7 @@ def overlap_cmd(
     Example: timeline overlap CSTO SCO --by year
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     emit(overlap(tl, first, second, by.value, start, end), fmt.value)
 
 
@@ -295,5 +377,5 @@ def tenures_cmd(
     Example: timeline tenures SCO --office secretary-general
     """
 
-    tl = load_timeline(ctx, events, store, as_known)
+    tl = _load(ctx, events, store, as_known)
     emit(tenures(tl, subject, office), fmt.value)

@@ -7,7 +7,7 @@ comparisons and charts.
 """
 
 from .aggregates import members_per_period, overlap, run_readonly_sql, tenures
-from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
+from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .compare import Comparison, Disagreement, compare_standings
 from .fold import Folded, fold
 from .store import Store
@@ -24,6 +24,8 @@ __all__ = [
     "Folded",
     "MemberRow",
     "Members",
+    "MembershipRow",
+    "Memberships",
     "OfficeRow",
     "State",
     "Store",

@@ -7,7 +7,19 @@ from typing import Any
 
 import attrs
 
-__all__ = ["BodyRow", "Diff", "Explanation", "MemberRow", "Members", "OfficeRow", "Row", "State", "iso_window"]
+__all__ = [
+    "BodyRow",
+    "Diff",
+    "Explanation",
+    "MemberRow",
+    "Members",
+    "MembershipRow",
+    "Memberships",
+    "OfficeRow",
+    "Row",
+    "State",
+    "iso_window",
+]
 
 
 def iso_window(window: tuple[int, int] | None) -> dict[str, str] | None:
@@ -17,7 +29,9 @@ def iso_window(window: tuple[int, int] | None) -> dict[str, str] | None:
 
 
 class Row:
-    """Common JSON rendering: the contract's fields first, ``during`` and ``window`` when set."""
+    """Common JSON rendering: the contract's fields first; for a period ``during`` and, apart,
+    ``held_certainly`` (all, part or none of the period) and ``held_possibly`` (all or part);
+    ``window`` when uncertain; then the event behind the row and its sources."""
 
     _fields: tuple[str, ...] = ()
     during: str | None  # every row declares these two fields
@@ -27,8 +41,14 @@ class Row:
         out = {f: getattr(self, f) for f in self._fields}
         if self.during is not None:
             out["during"] = self.during
+            if self.held_certainly is not None:
+                out["held_certainly"] = self.held_certainly
+                out["held_possibly"] = self.held_possibly
         if self.window is not None:
             out["window"] = iso_window(self.window)
+        if self.event_id:
+            out["event_id"] = self.event_id
+            out["sources"] = [dict(s) for s in self.sources]
         return out
 
 
@@ -43,7 +63,10 @@ class MemberRow(Row):
     certainty: str
     during: str | None = None
     window: tuple[int, int] | None = None
+    held_certainly: str | None = None
+    held_possibly: str | None = None
     event_id: str = attrs.field(default="", eq=False)
+    sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -57,7 +80,10 @@ class OfficeRow(Row):
     certainty: str
     during: str | None = None
     window: tuple[int, int] | None = None
+    held_certainly: str | None = None
+    held_possibly: str | None = None
     event_id: str = attrs.field(default="", eq=False)
+    sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -70,7 +96,61 @@ class BodyRow(Row):
     certainty: str
     during: str | None = None
     window: tuple[int, int] | None = None
+    held_certainly: str | None = None
+    held_possibly: str | None = None
     event_id: str = attrs.field(default="", eq=False)
+    sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
+
+
+@attrs.frozen(kw_only=True)
+class MembershipRow(Row):
+    """One subject a party stood in; ``continues`` names the subject's predecessor (CSTO: CST)."""
+
+    _fields = ("subject", "name", "kind", "standing", "since", "until", "certainty")
+    subject: str
+    name: str
+    kind: str
+    standing: str
+    since: str
+    until: str | None
+    certainty: str
+    during: str | None = None
+    window: tuple[int, int] | None = None
+    held_certainly: str | None = None
+    held_possibly: str | None = None
+    event_id: str = attrs.field(default="", eq=False)
+    sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
+    continues: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        if self.continues:
+            out["continues"] = self.continues
+        return out
+
+
+@attrs.frozen(kw_only=True)
+class Memberships:
+    """Every subject a party stood in on a day or over a period (a party's own view)."""
+
+    party: str
+    name: str
+    on: str
+    rows: tuple[MembershipRow, ...]
+    notes: tuple[str, ...] = ()
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def subjects(self) -> list[str]:
+        return [r.subject for r in self.rows]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [r.to_json() for r in self.rows]
 
 
 @attrs.frozen(kw_only=True)
@@ -127,6 +207,13 @@ class State:
 
 @attrs.frozen(kw_only=True)
 class Diff:
+    """What changed between the moment just before ``from_`` began and the end of ``to``.
+
+    Each row of ``joined``/``left``/``changed``/``offices`` carries the ``date`` of the last event
+    that changed it, the ``event_ids`` of every event between and their ``sources``; ``steps`` are
+    those events (as interchange records) in replay order. ``compared`` names the two days compared.
+    """
+
     subject: str
     from_: str
     to: str
@@ -134,9 +221,12 @@ class Diff:
     left: tuple[dict, ...]
     changed: tuple[dict, ...]
     offices: tuple[dict, ...]
+    steps: tuple[dict, ...] = ()
+    compared: tuple[str, str] | None = None
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "subject": self.subject,
             "from": self.from_,
             "to": self.to,
@@ -144,7 +234,13 @@ class Diff:
             "left": list(self.left),
             "changed": list(self.changed),
             "offices": list(self.offices),
+            "steps": list(self.steps),
         }
+        if self.compared is not None:
+            out["compared"] = {"before": self.compared[0], "after": self.compared[1]}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
 
 
 @attrs.frozen(kw_only=True)

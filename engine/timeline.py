@@ -13,16 +13,17 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import attrs
 import duckdb
 
 from ..events.codec import event_to_record
 from ..events.dates import When, parse_instant, parse_period
 from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
 from ..events.io import catalog_paths, read_paths
-from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent
+from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent, Retraction
 from ..events.parties import normalize_name as _norm
-from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
-from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
+from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
+from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .records import MemoryRecord, Record, StoreRecord
 from .spells_table import VIEWS_SQL
 from .store import Store
@@ -109,6 +110,7 @@ class Timeline:
         self.record = record
         self._connection: tuple[duckdb.DuckDBPyConnection, str] | None = None
         self._lookup = self._subject_lookup()
+        self._raw_by_id: dict[str, Event] | None = None
 
     @classmethod
     def _of(cls, record: Record) -> Timeline:
@@ -167,6 +169,12 @@ class Timeline:
     def raw(self) -> tuple[Entry, ...]:
         """Every event of the record as written (all editions)."""
         return self.record.raw
+
+    @property
+    def records_transaction_times(self) -> bool:
+        """Whether any event of the record says when it was recorded (a store always does; the
+        bundled catalog does not, so ``as_known`` changes nothing there)."""
+        return self.store is not None or any(e.recorded is not None for e in self.raw)
 
     @property
     def subjects_by_id(self) -> Mapping[str, Subject]:
@@ -278,8 +286,11 @@ class Timeline:
         return asked, target, exists, notes
 
     # -- rows ----------------------------------------------------------------------------
-    @staticmethod
-    def _rows(tracks: dict[str, Track], period: When, make, keep=lambda value: True) -> list:
+    def _rows(self, tracks: dict[str, Track], period: When, make, keep=lambda value: True, cite: bool = True) -> list:
+        """One row per thing and value in force on the day, or over the period. ``make`` gets
+        (thing, value, first spell, last spell, certainty, during, window, held) where ``held``
+        is (held_certainly, held_possibly) for a period and None for a day. With ``cite``, each
+        row gets the sources of its event."""
         lo, hi = period.lo.toordinal(), period.hi.toordinal()
         rows = []
         for thing in sorted(tracks):
@@ -290,62 +301,69 @@ class Timeline:
                     if spell.value in seen or not keep(spell.value):
                         continue
                     seen.add(spell.value)
-                    rows.append(
-                        make(
-                            thing,
-                            spell.value,
-                            spell,
-                            spell,
-                            "certain" if certain else "uncertain",
-                            None,
-                            day_window(spell, lo),
-                        )
-                    )
+                    certainty = "certain" if certain else "uncertain"
+                    rows.append(make(thing, spell.value, spell, spell, certainty, None, day_window(spell, lo), None))
             else:
                 for cov in track.over(lo, hi):
                     if keep(cov.value):
-                        rows.append(make(thing, cov.value, cov.first, cov.last, cov.certainty, cov.during, cov.window))
-        return rows
+                        held = _held(track, cov.value, lo, hi)
+                        rows.append(
+                            make(thing, cov.value, cov.first, cov.last, cov.certainty, cov.during, cov.window, held)
+                        )
+        return self._with_sources(rows) if cite else rows
 
-    def _member_row(self, party, standing, first, last, certainty, during, window) -> MemberRow:
-        return MemberRow(
-            party=party,
-            name=self.party_name(party),
-            standing=standing,
-            since=first.since,
-            until=last.until,
-            certainty=certainty,
-            during=during,
-            window=window,
-            event_id=first.event_id,
-        )
+    def _events_by_id(self, ids: set[str]) -> dict[str, Event]:
+        """The events with these ids, as written (an id names one event in every edition)."""
+        if not ids:
+            return {}
+        if self.store is not None:
+            found = self.store.events("id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [sorted(ids)])
+            return {e.id: e for e in found}
+        if self._raw_by_id is None:
+            self._raw_by_id = {e.id: e for e in self.raw}
+        return {i: self._raw_by_id[i] for i in ids if i in self._raw_by_id}
 
-    @staticmethod
-    def _office_row(office, value, first, last, certainty, during, window) -> OfficeRow:
-        return OfficeRow(
-            office=office,
-            holder=value[0],
-            nationality=value[1],
-            since=first.since,
-            until=last.until,
-            certainty=certainty,
-            during=during,
-            window=window,
-            event_id=first.event_id,
-        )
+    def _with_sources(self, rows: list) -> list:
+        """The rows, each with the sources of the event behind it (looked up once for all rows)."""
+        found = self._events_by_id({r.event_id for r in rows if r.event_id})
+        return [attrs.evolve(r, sources=_cite([found[r.event_id]])) if r.event_id in found else r for r in rows]
 
     @staticmethod
-    def _body_row(body, name, first, last, certainty, during, window) -> BodyRow:
-        return BodyRow(
-            body=body,
-            name=name,
-            since=first.since,
-            until=last.until,
-            certainty=certainty,
-            during=during,
-            window=window,
-            event_id=first.event_id,
-        )
+    def _cited(first, last, certainty, during, window, held) -> dict[str, Any]:
+        """The fields every row shares: dates, certainty, period wording and the event behind it
+        (its sources are added by :meth:`_with_sources`)."""
+        return {
+            "since": first.since,
+            "until": last.until,
+            "certainty": certainty,
+            "during": during,
+            "window": window,
+            "held_certainly": held[0] if held else None,
+            "held_possibly": held[1] if held else None,
+            "event_id": first.event_id,
+        }
+
+    def _member_row(self, party, standing, *rest) -> MemberRow:
+        return MemberRow(party=party, name=self.party_name(party), standing=standing, **self._cited(*rest))
+
+    def _office_row(self, office, value, *rest) -> OfficeRow:
+        return OfficeRow(office=office, holder=value[0], nationality=value[1], **self._cited(*rest))
+
+    def _body_row(self, body, name, *rest) -> BodyRow:
+        return BodyRow(body=body, name=name, **self._cited(*rest))
+
+    def _membership_row(self, s: Subject):
+        def make(_party, standing, *rest) -> MembershipRow:
+            return MembershipRow(
+                subject=s.id,
+                name=s.names[-1],
+                kind=s.kind,
+                standing=standing,
+                continues=s.predecessor,
+                **self._cited(*rest),
+            )
+
+        return make
 
     def _standing_filter(self, subject: Subject, standing: str | None):
         if standing is None:
@@ -378,6 +396,38 @@ class Timeline:
             notes=tuple(notes),
         )
 
+    def memberships(self, party: str, on: str | When, standing: str | None = None) -> Memberships:
+        """Every subject a party stood in on a day or over a period (any standing by default; or
+        ``standing="full"`` for member/party, or one standing such as ``"observer"``). A row of a
+        subject that continues another (CSTO) names it in ``continues``."""
+        period = _period(on)
+        code = self.resolve_party(party)
+        keep = _membership_filter(standing)
+        rows: list[MembershipRow] = []
+        for sid in self._subjects_of_party(code, period):
+            track = self.party_tracks(sid).get(code)
+            if track is None:
+                continue
+            s = self.subjects_by_id[sid]
+            make, kept = self._membership_row(s), (lambda v, s=s: keep(s, v))
+            rows.extend(self._rows({code: track}, period, make, kept, cite=False))
+        rows = self._with_sources(rows)
+        notes = [] if rows else [f"{code} had no standing{_what(standing)} in any subject on {period.text}"]
+        return Memberships(party=code, name=self.party_name(code), on=period.text, rows=tuple(rows), notes=tuple(notes))
+
+    def _subjects_of_party(self, code: str, period: When) -> list[str]:
+        """The subjects to look at for a party: on a store, only those where the ``spans`` view
+        shows it with a standing possibly held in the period (one query, not one per subject)."""
+        if self.store is None:
+            return sorted(self.subjects_by_id)
+        con, _ = self.connection()
+        found = con.execute(
+            "SELECT DISTINCT subject FROM spans WHERE party = ? AND valid_from <= ? "
+            "AND (valid_to IS NULL OR valid_to > ?) ORDER BY subject",
+            [code, period.hi, period.lo],
+        ).fetchall()
+        return [sid for (sid,) in found if sid in self.subjects_by_id]
+
     def state(self, subject: str, on: str | When) -> State:
         """Every party with any standing, the office holders and the bodies, on a day or over a period."""
         period = _period(on)
@@ -409,19 +459,50 @@ class Timeline:
         track = self.party_tracks(target.id).get(self.resolve_party(party))
         return self._primary(track, day.lo.toordinal()) if track else None
 
-    def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
-        """What changed from ``start`` to the last day of ``end``.
+    def _ancestry(self, sid: str) -> list[str]:
+        """The subject and its predecessors, newest first (CSTO, CST); a cycle stops the walk."""
+        chain = [sid]
+        pred = self.subjects_by_id[sid].predecessor
+        while pred and pred in self.subjects_by_id and pred not in chain:
+            chain.append(pred)
+            pred = self.subjects_by_id[pred].predecessor
+        return chain
 
-        A day ``start`` compares the state on that day; a month or a year compares the state just
-        before it began, so that ``diff("SCO", "2007", "2007")`` is what changed during 2007. Each end
-        answers for the subject that existed then (its predecessor before it was founded).
+    def _lineage_events(self, sids: list[str]) -> list[Event]:
+        """The events in force of these subjects (a subject and its predecessors), in replay order."""
+        return _replay_sorted([e for sid in reversed(sids) for e in self.events_in_force(sid)])
+
+    def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
+        """What changed from the moment just before ``start`` began to the end of ``end``.
+
+        One rule for every date form: ``diff("SCO", "2017-06-09", "2017-06-09")`` is what changed
+        on that day, ``diff("SCO", "2007", "2007")`` what changed during 2007. Each end answers for
+        the subject that existed then (its predecessor before it was founded). A transition whose
+        date is uncertain counts from the first day it may have happened. Every row carries the
+        ``date`` of the last event that changed it, the ``event_ids`` of the events between and
+        their ``sources``; ``steps`` lists all those events in replay order.
         """
         s = self.subject(subject)
         a, b = _period(start), _period(end)
-        first = a.lo if a.is_day else date.fromordinal(a.lo.toordinal() - 1)
+        first = date.fromordinal(a.lo.toordinal() - 1)
         da, db = first.toordinal(), b.hi.toordinal()
-        _, ta, _, _ = self._lineage(s.id, When(a.text, first, first))
-        _, tb, _, _ = self._lineage(s.id, When(b.text, b.hi, b.hi))
+        _, ta, _, notes_a = self._lineage(s.id, When(first.isoformat(), first, first))
+        _, tb, _, notes_b = self._lineage(s.id, When(b.hi.isoformat(), b.hi, b.hi))
+        lo, hi = min(da, db), max(da, db)
+        sids = [ta.id] if ta.id == tb.id else list(dict.fromkeys([*self._ancestry(tb.id), ta.id]))
+        steps = [e for e in self._lineage_events(sids) if e.when is not None and lo < e.when.lo.toordinal() <= hi]
+        notes = list(dict.fromkeys([*notes_a, *notes_b]))
+        if db < da:
+            notes.append(f"{b.text} ends before {a.text} begins: the diff runs backwards in time")
+
+        def dated(row: dict, found: list[Event]) -> dict:
+            if not found:  # no event of its own: a change of subject along the lineage, a dissolution
+                found = [e for e in steps if e.kind in LIFECYCLE_KINDS]
+            row["date"] = found[-1].when.text if found else None
+            row["event_ids"] = [e.id for e in found]
+            row["sources"] = [dict(x) for x in _cite(found)]
+            return row
+
         joined, left, changed, offices = [], [], [], []
         before, after = self.party_tracks(ta.id), self.party_tracks(tb.id)
         for party in sorted(set(before) | set(after)):
@@ -429,18 +510,20 @@ class Timeline:
             y = self._primary(after[party], db) if party in after else None
             if x == y:
                 continue
+            mine = [e for e in steps if getattr(e, "party", None) == party]
             if x is None:
-                joined.append({"party": party, "standing": y})
+                joined.append(dated({"party": party, "standing": y}, mine))
             elif y is None:
-                left.append({"party": party, "standing": x})
+                left.append(dated({"party": party, "standing": x}, mine))
             else:
-                changed.append({"party": party, "from": x, "to": y})
+                changed.append(dated({"party": party, "from": x, "to": y}, mine))
         obefore, oafter = self.office_tracks(ta.id), self.office_tracks(tb.id)
         for office in sorted(set(obefore) | set(oafter)):
             x = self._primary(obefore[office], da) if office in obefore else None
             y = self._primary(oafter[office], db) if office in oafter else None
             if x != y:
-                offices.append({"office": office, "from": x[0] if x else None, "to": y[0] if y else None})
+                mine = [e for e in steps if getattr(e, "office", None) == office]
+                offices.append(dated({"office": office, "from": x[0] if x else None, "to": y[0] if y else None}, mine))
         return Diff(
             subject=s.id,
             from_=a.text,
@@ -449,10 +532,19 @@ class Timeline:
             left=tuple(left),
             changed=tuple(changed),
             offices=tuple(offices),
+            steps=tuple(event_to_record(e) for e in steps),
+            compared=(first.isoformat(), b.hi.isoformat()),
+            notes=tuple(notes),
         )
 
     def explain(self, subject: str, party: str, on: str | When) -> Explanation:
-        """A party's standing and the chain of events and sources behind it."""
+        """A party's standing and the chain of events and sources behind it.
+
+        The chain runs through the subject's predecessors (a question about the CSTO shows the
+        Collective Security Treaty events that led to it) and names, as the record was known, the
+        events that corrections and retractions took out (role ``corrected by …``/``retracted by
+        …``, each retraction after the event it retracts, role ``retracts …``).
+        """
         period = _period(on)
         asked, target, _, notes = self._lineage(subject, period)
         code = self.resolve_party(party)
@@ -460,12 +552,15 @@ class Timeline:
         rows = self._rows({code: track}, period, self._member_row) if track else []
         end = period.hi.toordinal()
         used = {r.event_id for r in rows}
-        chain = []
-        for e in self.events_in_force(target.id, code):
-            if e.when.lo.toordinal() <= end:
-                rec = event_to_record(e)
-                rec["role"] = "produces the standing" if e.id in used else "earlier"
-                chain.append(rec)
+        chain: list[tuple[tuple, dict]] = []
+        for sid in self._ancestry(target.id):
+            where = "" if sid == target.id else f" (in {sid}, predecessor of {target.id})"
+            for e in self.events_in_force(sid, code):
+                if e.when.lo.toordinal() <= end:
+                    rec = event_to_record(e)
+                    rec["role"] = ("produces the standing" if e.id in used else "earlier") + where
+                    chain.append((_order_key(e), rec))
+            chain.extend(self._taken_out(sid, code, end, where))
         if not rows:
             notes.append(f"{code} had no standing in {target.id} on {period.text}")
         return Explanation(
@@ -475,14 +570,60 @@ class Timeline:
             name=self.party_name(code),
             on=period.text,
             rows=tuple(rows),
-            chain=tuple(chain),
+            chain=tuple(rec for _, rec in sorted(chain, key=lambda t: t[0])),
             notes=tuple(notes),
         )
 
+    def _taken_out(self, sid: str, party: str, end: int, where: str) -> list[tuple[tuple, dict]]:
+        """Events of ``party`` in ``sid`` up to day ``end`` that the log as known took out of force,
+        each with the correction or retraction that did it (and that retraction itself)."""
+        raw = self.record.log(sid)
+        live = {e.id for e in self.events_in_force(sid, party)}
+        correctors: dict[str, list[Event]] = {}
+        retractors: dict[str, list[Retraction]] = {}
+        for e in raw:
+            if isinstance(e, Retraction):
+                retractors.setdefault(e.retracts, []).append(e)
+            elif e.corrects:
+                correctors.setdefault(e.corrects, []).append(e)
+        memo: dict[str, bool] = {}
+
+        def withdrawn(eid: str, path: tuple[str, ...] = ()) -> bool:
+            if eid not in memo:
+                if eid in path:
+                    return False
+                memo[eid] = any(not withdrawn(r.id, (*path, eid)) for r in retractors.get(eid, ()))
+            return memo[eid]
+
+        out: list[tuple[tuple, dict]] = []
+        seen: set[str] = set()
+        for e in raw:
+            if e.id in live or e.id in seen or getattr(e, "party", None) != party or isinstance(e, Retraction):
+                continue
+            if e.when is None or e.when.lo.toordinal() > end:
+                continue
+            seen.add(e.id)
+            key = _order_key(e)
+            rec = event_to_record(e)
+            by = [r for r in retractors.get(e.id, ()) if not withdrawn(r.id)]
+            if by:
+                rec["role"] = f"retracted by {by[0].id}{where}"
+                out.append((key, rec))
+                retraction = event_to_record(by[0])
+                retraction["role"] = f"retracts {e.id}{where}"
+                out.append(((*key, 1), retraction))
+                continue
+            fixed = [c for c in correctors.get(e.id, ()) if not withdrawn(c.id)]
+            if fixed:
+                rec["role"] = f"corrected by {fixed[0].id}{where}"
+                out.append((key, rec))
+        return out
+
     def history(self, who: str, subject: str | None = None) -> list[Event]:
-        """Every event in force about a party (by code or name) or a person (office holder)."""
+        """Every event in force about a party (by code or name) or a person (office holder);
+        with ``subject``, the events of that subject and of its predecessors."""
         sid = self.subject(subject).id if subject else None
-        events = self.events_in_force(sid)
+        events = self._lineage_events(self._ancestry(sid)) if sid else self.events_in_force(None)
         try:
             code = self.resolve_party(who)
         except UnknownParty as unknown:
@@ -524,6 +665,68 @@ def _people_named(who: str, holders: Sequence[str]) -> list[str]:
     typed = needle.split()
     by_words = [h for h in holders if all(any(w.startswith(t) for w in _norm(h).split()) for t in typed)]
     return by_words or [h for h in holders if needle in _norm(h)]
+
+
+def _held(track: Track, value: Any, lo: int, hi: int) -> tuple[str, str]:
+    """(held_certainly, held_possibly) of ``value`` over the days [lo, hi]: ``all``, ``part`` or
+    ``none`` of them certainly; ``all`` or ``part`` of them possibly."""
+    possible: list[tuple[int, int]] = []
+    certain: list[tuple[int, int]] = []
+    for sp in track.spells:
+        if sp.value == value and sp.possible_from <= hi and sp.possible_to > lo:
+            possible.append((max(sp.possible_from, lo), min(sp.possible_to, hi + 1)))
+            certain.append((max(sp.certain_from, lo), min(sp.certain_to, hi + 1)))
+    length = hi - lo + 1
+    n_certain, n_possible = _days(certain), _days(possible)
+    held_certainly = "all" if n_certain == length else "part" if n_certain > 0 else "none"
+    return held_certainly, "all" if n_possible == length else "part"
+
+
+def _days(intervals: list[tuple[int, int]]) -> int:
+    """How many days the half-open intervals cover together."""
+    total, reach = 0, None
+    for a, b in sorted(i for i in intervals if i[0] < i[1]):
+        if reach is None or a > reach:
+            total, reach = total + b - a, b
+        elif b > reach:
+            total, reach = total + b - reach, b
+    return total
+
+
+def _cite(events: Sequence[Event]) -> tuple[dict, ...]:
+    """The sources of these events, each once: ``{"ref", "title"}`` and ``url`` where known."""
+    out: dict[tuple[str, str], dict] = {}
+    for e in events:
+        for src in e.sources:
+            row = {"ref": src.ref, "title": src.title}
+            if src.url:
+                row["url"] = src.url
+            out.setdefault((src.ref, src.title), row)
+    return tuple(out.values())
+
+
+def _order_key(e: Event) -> tuple:
+    return (e.when.lo.toordinal() if e.when else 0, KIND_ORDER.get(e.kind, len(KIND_ORDER)))
+
+
+def _replay_sorted(events: list[Event]) -> list[Event]:
+    """Events in replay order (day, kind, then as given: a predecessor's before its successor's)."""
+    return [e for _, e in sorted(enumerate(events), key=lambda t: (*_order_key(t[1]), t[0]))]
+
+
+def _membership_filter(standing: str | None):
+    if standing is None or standing == "all":
+        return lambda subject, value: True
+    if standing == "full":
+        return lambda subject, value: value == FULL_STANDING[subject.kind]
+    known = list(dict.fromkeys((*ORGANIZATION_STANDINGS, *TREATY_STANDINGS)))
+    if standing not in known:
+        raise BadArgument(f"unknown standing {standing!r} (expected all, full, {', '.join(known)})")
+    return lambda subject, value: value == standing
+
+
+def _what(standing: str | None) -> str:
+    return "" if standing in (None, "all") else f" {standing!r}"
 
 
 def _instant(as_known: datetime | str | None) -> datetime | None:

@@ -62,13 +62,21 @@ def test_on_a_day_precision_log_every_answer_is_certain_and_one_per_party(record
         assert {r["party"]: r["standing"] for r in rows} == standings(tl, sid, day)
 
 
+def shapes(rows: list[dict]) -> list[dict]:
+    """Diff rows without their date, events and sources (see test_diff_one_meaning)."""
+    return [{k: v for k, v in r.items() if k not in ("date", "event_ids", "sources")} for r in rows]
+
+
 @given(event_logs(), days, days)
-def test_a_diff_is_the_difference_of_the_standings_at_its_two_ends(events, x, y):
+def test_a_diff_is_the_difference_of_the_standings_just_before_its_start_and_at_its_end(events, x, y):
     tl = Timeline(events)
     start, end = min(x, y).isoformat(), max(x, y).isoformat()
     for sid in SUBJECTS:
-        before, after = standings(tl, sid, min(x, y)), standings(tl, sid, max(x, y))
-        d = tl.diff(sid, start, end).to_json()
+        before, after = standings(tl, sid, min(x, y) - timedelta(days=1)), standings(tl, sid, max(x, y))
+        d = {
+            k: shapes(v) if k in ("joined", "left", "changed") else v
+            for k, v in tl.diff(sid, start, end).to_json().items()
+        }
         assert d["joined"] == [{"party": p, "standing": after[p]} for p in sorted(after) if p not in before]
         assert d["left"] == [{"party": p, "standing": before[p]} for p in sorted(before) if p not in after]
         assert d["changed"] == [
@@ -82,8 +90,8 @@ def test_a_diff_is_the_difference_of_the_standings_at_its_two_ends(events, x, y)
 def test_a_diff_over_years_runs_from_just_before_the_first_to_the_last_day_of_the_other(events, a, b):
     tl = Timeline(events)
     a, b = min(a, b), max(a, b)
-    eve = (date(a, 1, 1) - timedelta(days=1)).isoformat()
-    by_year, by_day = tl.diff("ORGA", str(a), str(b)).to_json(), tl.diff("ORGA", eve, f"{b}-12-31").to_json()
+    by_year, by_day = tl.diff("ORGA", str(a), str(b)).to_json(), tl.diff("ORGA", f"{a}-01-01", f"{b}-12-31").to_json()
+    assert by_year["compared"]["before"] == (date(a, 1, 1) - timedelta(days=1)).isoformat()
     assert (by_year.pop("from"), by_year.pop("to")) == (str(a), str(b))
     assert by_year == {k: v for k, v in by_day.items() if k not in ("from", "to")}
 

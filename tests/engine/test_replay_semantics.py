@@ -9,8 +9,15 @@ def window(a: str, b: str) -> dict:
     return {"from": a, "to": b}
 
 
+CITATION = ("event_id", "sources", "held_certainly", "held_possibly")  # tested in test_citable_rows
+
+
+def bare(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in r.items() if k not in CITATION} for r in rows]
+
+
 def rows(answer) -> list[dict]:
-    return [r.to_json() for r in answer]
+    return bare([r.to_json() for r in answer])
 
 
 # -- uncertainty windows -----------------------------------------------------------------
@@ -78,7 +85,7 @@ def test_after_the_month_of_a_suspension_the_party_is_certainly_suspended_and_no
     log.party("suspended", "ORG", "KAZ", "2005-06")
     tl = log.timeline()
     assert rows(tl.members("ORG", on="2005-08-01")) == []
-    assert tl.state("ORG", on="2005-08-01").to_json()["members"] == [
+    assert bare(tl.state("ORG", on="2005-08-01").to_json()["members"]) == [
         {
             "party": "KAZ",
             "name": "Kazakhstan",
@@ -228,7 +235,7 @@ def test_an_appointment_ends_the_previous_holders_term(log):
     log.add("appointed", "ORG", "2001-01-01", office="secretary-general", holder="Ann", nationality="KAZ")
     log.add("appointed", "ORG", "2004-01-01", office="secretary-general", holder="Bob", nationality="UZB")
     tl = log.timeline()
-    assert tl.state("ORG", on="2003-06-01").to_json()["offices"] == [
+    assert bare(tl.state("ORG", on="2003-06-01").to_json()["offices"]) == [
         {
             "office": "secretary-general",
             "holder": "Ann",
@@ -270,7 +277,11 @@ def test_a_diff_lists_who_joined_left_and_changed_and_which_offices_changed_hand
     log.party("granted", "ORG", "IRN", "2002", status="observer")
     log.add("appointed", "ORG", "2000-01-01", office="secretary-general", holder="Ann")
     log.add("appointed", "ORG", "2003-01-01", office="secretary-general", holder="Bob")
-    assert log.timeline().diff("ORG", "2001", "2005").to_json() == {
+    d = log.timeline().diff("ORG", "2001", "2005").to_json()
+    del d["steps"], d["compared"]  # the events between: see test_diff_one_meaning
+    for key in ("joined", "left", "changed", "offices"):
+        d[key] = [{k: v for k, v in r.items() if k not in ("date", "event_ids", "sources")} for r in d[key]]
+    assert d == {
         "subject": "ORG",
         "from": "2001",
         "to": "2005",
