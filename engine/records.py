@@ -51,6 +51,8 @@ class Record(Protocol):
 
     def log(self, subject: str | None = None) -> list[Entry]: ...
 
+    def taken_out(self, subject: str) -> dict[str, Entry]: ...
+
     def as_of(self, as_known: datetime | None) -> Record: ...
 
 
@@ -71,6 +73,7 @@ class MemoryRecord:
         self._tracks = folded.spells.tracks()
         self._in_force = [self.events[i] for i in folded.replay_order().tolist()]
         self._known = folded.columns.known_by(as_known)
+        self._taken_out = {self.events[t].id: self.events[e] for t, e in folded.taken_out.items()}
 
     @property
     def raw(self) -> tuple[Entry, ...]:
@@ -99,6 +102,10 @@ class MemoryRecord:
             for e, known in zip(self.events, self._known.tolist(), strict=True)
             if known and (subject is None or e.subject == subject)
         ]
+
+    def taken_out(self, subject: str) -> dict[str, Entry]:
+        """Event id -> the retraction in force or the correction that took it out of force."""
+        return {i: e for i, e in self._taken_out.items() if e.subject == subject}
 
     def as_of(self, as_known: datetime | None) -> MemoryRecord:
         return MemoryRecord(self.events, as_known, self.origin)
@@ -201,6 +208,13 @@ class StoreRecord:
             where.append("subject = ?")
             params.append(subject)
         return self._store.events(" AND ".join(where), params)
+
+    def taken_out(self, subject: str) -> dict[str, Entry]:
+        """Event id -> the retraction in force or the correction that took it out of force (the
+        subject's log, as known, folded again: edits are few)."""
+        events = self.log(subject)
+        folded = fold(from_events(events), self.as_known)
+        return {events[t].id: events[e] for t, e in folded.taken_out.items()}
 
     def as_of(self, as_known: datetime | None) -> StoreRecord:
         return StoreRecord(self._store, as_known)

@@ -24,6 +24,7 @@ from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent, Retrac
 from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
+from .fold import in_replay_order
 from .records import MemoryRecord, Record, StoreRecord
 from .spells_table import VIEWS_SQL
 from .store import Store
@@ -470,7 +471,7 @@ class Timeline:
 
     def _lineage_events(self, sids: list[str]) -> list[Event]:
         """The events in force of these subjects (a subject and its predecessors), in replay order."""
-        return _replay_sorted([e for sid in reversed(sids) for e in self.events_in_force(sid)])
+        return in_replay_order([e for sid in reversed(sids) for e in self.events_in_force(sid)])
 
     def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
         """What changed from the moment just before ``start`` began to the end of ``end``.
@@ -579,43 +580,26 @@ class Timeline:
         each with the correction or retraction that did it (and that retraction itself)."""
         raw = self.record.log(sid)
         live = {e.id for e in self.events_in_force(sid, party)}
-        correctors: dict[str, list[Event]] = {}
-        retractors: dict[str, list[Retraction]] = {}
-        for e in raw:
-            if isinstance(e, Retraction):
-                retractors.setdefault(e.retracts, []).append(e)
-            elif e.corrects:
-                correctors.setdefault(e.corrects, []).append(e)
-        memo: dict[str, bool] = {}
-
-        def withdrawn(eid: str, path: tuple[str, ...] = ()) -> bool:
-            if eid not in memo:
-                if eid in path:
-                    return False
-                memo[eid] = any(not withdrawn(r.id, (*path, eid)) for r in retractors.get(eid, ()))
-            return memo[eid]
-
+        taken = self.record.taken_out(sid)
         out: list[tuple[tuple, dict]] = []
         seen: set[str] = set()
         for e in raw:
             if e.id in live or e.id in seen or getattr(e, "party", None) != party or isinstance(e, Retraction):
                 continue
-            if e.when is None or e.when.lo.toordinal() > end:
+            if e.when.lo.toordinal() > end or e.id not in taken:
                 continue
             seen.add(e.id)
             key = _order_key(e)
             rec = event_to_record(e)
-            by = [r for r in retractors.get(e.id, ()) if not withdrawn(r.id)]
-            if by:
-                rec["role"] = f"retracted by {by[0].id}{where}"
+            by = taken[e.id]
+            if isinstance(by, Retraction):
+                rec["role"] = f"retracted by {by.id}{where}"
                 out.append((key, rec))
-                retraction = event_to_record(by[0])
+                retraction = event_to_record(by)
                 retraction["role"] = f"retracts {e.id}{where}"
                 out.append(((*key, 1), retraction))
-                continue
-            fixed = [c for c in correctors.get(e.id, ()) if not withdrawn(c.id)]
-            if fixed:
-                rec["role"] = f"corrected by {fixed[0].id}{where}"
+            else:
+                rec["role"] = f"corrected by {by.id}{where}"
                 out.append((key, rec))
         return out
 
@@ -706,12 +690,8 @@ def _cite(events: Sequence[Event]) -> tuple[dict, ...]:
 
 
 def _order_key(e: Event) -> tuple:
-    return (e.when.lo.toordinal() if e.when else 0, KIND_ORDER.get(e.kind, len(KIND_ORDER)))
-
-
-def _replay_sorted(events: list[Event]) -> list[Event]:
-    """Events in replay order (day, kind, then as given: a predecessor's before its successor's)."""
-    return [e for _, e in sorted(enumerate(events), key=lambda t: (*_order_key(t[1]), t[0]))]
+    """How an event sorts in a chain: the replay's order (day, then kind)."""
+    return (e.when.lo.toordinal(), KIND_ORDER[e.kind])
 
 
 def _membership_filter(standing: str | None):

@@ -38,6 +38,7 @@ class Folded:
 
     columns: Columns
     live: np.ndarray  # bool per record: in force after resolution
+    taken_out: dict[int, int]  # position -> the retraction in force or the correction that took it out
     applied: np.ndarray  # bool per record: in force and accepted by the replay
     lifecycle: Lifecycle
     spells: Spells
@@ -95,7 +96,7 @@ def _refusal(cols: Columns, seq: int, before: int, skind: int) -> str:
 
 def fold(cols: Columns, as_known: datetime | None = None) -> Folded:
     """Replay a log held as columns (as known by ``as_known``): see the module's docstring."""
-    live, problems = resolve(cols, as_known)
+    live, problems, taken_out = resolve(cols, as_known)
     problems = list(cols.record_problems) + problems
     kind = cols.kind
     fam = FAMILY[kind]
@@ -128,4 +129,12 @@ def fold(cols: Columns, as_known: datetime | None = None) -> Folded:
         problems += [placed[i][1] for i in rank.tolist()]
     applied |= lc.applied & (fam == LIFE)
     spells = Spells.build(cols, o, g, value, lc.dissolved, lc.skind)
-    return Folded(columns=cols, live=live, applied=applied, lifecycle=lc, spells=spells, problems=problems)
+    return Folded(
+        columns=cols,
+        live=live,
+        taken_out=taken_out,
+        applied=applied,
+        lifecycle=lc,
+        spells=spells,
+        problems=problems,
+    )

@@ -70,8 +70,9 @@ def _withdrawn(retractors: dict[int, list[int]]) -> set[int]:
     return {n for n, w in memo.items() if w}
 
 
-def resolve(cols: Columns, as_known: datetime | None = None) -> tuple[np.ndarray, list[Problem]]:
-    """(in force: bool per record, problems) — the meaning described in the module's docstring."""
+def resolve(cols: Columns, as_known: datetime | None = None) -> tuple[np.ndarray, list[Problem], dict[int, int]]:
+    """(in force: bool per record, problems, taken out: position -> the position of the retraction
+    in force or the correction that took it out) — the meaning described in the module's docstring."""
     n = len(cols)
     known = cols.known_by(as_known)
     first = cols.first if cols.first is not None else np.arange(n, dtype=np.int64)
@@ -114,7 +115,7 @@ def resolve(cols: Columns, as_known: datetime | None = None) -> tuple[np.ndarray
         problems.append(
             cols.places.problem(r, f"retractions form a cycle through {cols.places.ids([int(retracts[r])])[0]!r}")
         )
-    corrected: set[int] = set()
+    corrected: dict[int, int] = {}  # target -> the correction
     edits = np.flatnonzero(known_first & (corrects != NONE)).tolist()
     correction_next = {e: int(corrects[e]) for e in edits if in_log(int(corrects[e]))}
     cyclic = _reaching_a_cycle(correction_next)
@@ -134,10 +135,14 @@ def resolve(cols: Columns, as_known: datetime | None = None) -> tuple[np.ndarray
         if e in cyclic:
             problems.append(cols.places.problem(e, f"corrections form a cycle through {cols.places.ids([t])[0]!r}"))
             continue
-        corrected.add(t)
+        corrected[t] = e
     live = known_first & ~retracted_kind
+    taken_out: dict[int, int] = {}
     if withdrawn:
         live[list(withdrawn)] = False
+        for target in withdrawn:
+            taken_out[target] = next((r for r in retractors[target] if r not in withdrawn), retractors[target][0])
     if corrected:
         live[list(corrected)] = False
-    return live, problems
+        taken_out.update(corrected)
+    return live, problems, taken_out
