@@ -217,6 +217,7 @@ class Timeline:
         exists = self._exists(asked, lo, hi)
         notes: list[str] = []
         target = asked
+        seen = {asked.id}  # a cycle of predecessors stops at the first subject seen twice
         while not self._exists(target, lo, hi):
             when = f"founded {target.founded.when.text}"
             if target.dissolved and target.dissolved.when.hi.toordinal() < lo:
@@ -226,10 +227,22 @@ class Timeline:
             if pred is None:
                 notes.append(f"{target.id} did not exist on {period.text} ({when})")
                 break
+            if pred.id in seen:
+                notes.append(
+                    f"{target.id} did not exist on {period.text} ({when}); its predecessors form a cycle "
+                    f"through {pred.id}"
+                )
+                break
+            seen.add(pred.id)
             notes.append(
                 f"{target.id} did not exist on {period.text} ({when}); answering for its predecessor {pred.id} ({pred.name})"
             )
             target = pred
+        if len(notes) > 2 * _NOTED_HOPS:  # a long lineage: its first and last steps, and a count
+            skipped = len(notes) - 2 * _NOTED_HOPS
+            notes[_NOTED_HOPS:-_NOTED_HOPS] = [
+                f"… and {skipped} more predecessors that did not exist on {period.text} either"
+            ]
         return asked, target, exists, notes
 
     # -- rows ----------------------------------------------------------------------------
@@ -461,6 +474,9 @@ class Timeline:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
         return self.record.log(sid)
+
+
+_NOTED_HOPS = 4  # of a lineage longer than twice this, the notes show this many steps at each end
 
 
 def _instant(as_known: datetime | str | None) -> datetime | None:
