@@ -159,8 +159,10 @@ class Timeline:
                 for sql in VIEWS_SQL("known_spells", "TEMP "):
                     store.con.execute(sql)
                 # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
+                # named with its database: ``main.events`` would be the temp view itself
+                db = store.con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
                 store.con.execute(
-                    "CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM main.events "
+                    f'CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM "{db}".main.events '
                     f"WHERE recorded <= TIMESTAMPTZ '{self.as_known.isoformat()}'"
                 )
             self._connection = (store.con, spells)
