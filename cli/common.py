@@ -123,17 +123,22 @@ def _environment(e: BaseException) -> str | None:
     if isinstance(e, OSError):
         where = f"{e.filename}: " if getattr(e, "filename", None) else ""
         if e.errno == errno.ENOSPC:
-            return f"{where}no space left on the device (nothing was changed in the store)"
+            return f"{where}no space left on the device"
         reason = e.strerror or str(e) or type(e).__name__
         return f"{where}cannot read or write ({reason})"
     if isinstance(e, (EOFError, zlib.error)):
         return f"a compressed input is cut short or damaged ({e or type(e).__name__})"
-    if isinstance(e, (duckdb.IOException, duckdb.OutOfMemoryException)):
-        return f"the store could not be read or written ({str(e).splitlines()[0] if str(e) else type(e).__name__})"
-    if isinstance(e, (duckdb.InternalException, duckdb.SerializationException, duckdb.FatalException)) and (
-        "corrupt" in str(e).lower() or "checksum" in str(e).lower() or "block" in str(e).lower()
-    ):
-        return f"the store is damaged: {str(e).splitlines()[0]}"
+    if isinstance(e, duckdb.Error):
+        text = str(e).splitlines()[0] if str(e) else type(e).__name__
+        low = text.lower()
+        if "no space left" in low:
+            return f"no space left on the device ({text})"
+        if "corrupt" in low or "checksum" in low or "could not read enough bytes" in low:
+            return f"the store is damaged or cut short ({text})"
+        if isinstance(e, duckdb.OutOfMemoryException):
+            return f"out of memory: the machine could not give the memory this needs ({text})"
+        if isinstance(e, duckdb.IOException):
+            return f"the store could not be read or written ({text})"
     return None
 
 

@@ -488,8 +488,45 @@ class Store:
     def party_names(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT code, name FROM party_names").fetchall())
 
+    _HEAD = 3 * 4096  # DuckDB's file header and its two database headers
+
+    def _footprint(self) -> tuple[int, bytes] | None:
+        """(size, headers) of the store file before a write, to give back what a failed one took."""
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as f:
+                return os.fstat(f.fileno()).st_size, f.read(self._HEAD)
+        except OSError:
+            return None
+
+    def _shrink(self, before: tuple[int, bytes] | None) -> None:
+        """After a failed write: DuckDB keeps the blocks it wrote for the transaction (a write that
+        filled the disk leaves the disk full). When no checkpoint has happened since (the headers
+        are as they were), those blocks lie past the old end of the file and nothing refers to
+        them: close, cut the file back to its old size, and open it again."""
+        if before is None or self.path is None:
+            return
+        size, head = before
+        try:
+            if self.path.stat().st_size <= size:
+                return
+        except OSError:
+            return
+        self.con.close()
+        try:
+            with open(self.path, "r+b") as f:
+                if f.read(self._HEAD) == head:
+                    f.truncate(size)
+        except OSError:
+            pass
+        finally:
+            self.con = _connect(self.path, read_only=False)
+
     def _write(self, step) -> None:
-        """Run ``step`` and recompile the spells in one transaction: all of it, or nothing."""
+        """Run ``step`` and recompile the spells in one transaction: all of it, or nothing (and
+        the store file no larger than before)."""
+        before = self._footprint()
         try:
             self.con.execute("BEGIN TRANSACTION")
             step()
@@ -501,12 +538,14 @@ class Store:
             # the transaction may never have begun or be gone already: then nothing was written
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
+            self._shrink(before)
             raise StoreError(
                 f"{self.path}: cannot write to the store, nothing was changed ({str(e).splitlines()[0]})"
             ) from None
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
+            self._shrink(before)
             raise
 
     def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:
