@@ -147,11 +147,16 @@ def _set(s: str) -> When | None:
     m = _SET.match(s)
     if not m or (m.group(1) == "[") != (m.group(3) == "]"):
         return None
+    parts = m.group(2).split(",")
+    if len(parts) == 1 and ".." not in parts[0]:
+        return None  # {1985} alone is not EDTF: the edtf package says so
     lo = hi = None
-    for part in m.group(2).split(","):
+    for part in parts:
         e = _SET_ELEMENT.match(part.strip())
         if not e:
             return None
+        if e.group(2) and len(e.group(1)) != len(e.group(2)):
+            return None  # a range between two precisions (1990..1991-05): as the edtf package reads it
         first = parse_date(e.group(1))
         last = parse_date(e.group(2)) if e.group(2) else first
         if first.lo > last.lo:

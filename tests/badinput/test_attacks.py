@@ -17,10 +17,13 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.badinput.helpers import (
     FOUNDED,
@@ -338,6 +341,40 @@ def test_7_a_set_of_39_years_parses_in_milliseconds():
     when = parse_date(text)
     assert time.perf_counter() - started < 0.05
     assert (when.lo.isoformat(), when.hi.isoformat()) == ("1960-01-01", "1998-12-31")
+
+
+_PLAIN_DATE = st.one_of(
+    st.integers(1000, 9999).map(lambda y: f"{y:04d}"),
+    st.tuples(st.integers(1000, 9999), st.integers(1, 12)).map(lambda t: f"{t[0]:04d}-{t[1]:02d}"),
+    st.dates(min_value=date(1000, 1, 1)).map(lambda d: d.isoformat()),
+)
+
+
+@given(
+    elements=st.lists(
+        st.one_of(_PLAIN_DATE, st.tuples(_PLAIN_DATE, _PLAIN_DATE).map(lambda t: "..".join(sorted(t)))),
+        min_size=1,
+        max_size=4,
+    ),
+    brackets=st.sampled_from(["{}", "[]"]),
+)
+@settings(max_examples=25, deadline=None)
+def test_7_the_fast_path_for_sets_means_what_the_edtf_package_means(elements, brackets):
+    from timeline_engine.events.dates import _edtf, parse_date
+    from timeline_engine.events.errors import BadDate
+
+    text = brackets[0] + ",".join(elements) + brackets[1]
+    ranges = [e.split("..") for e in elements if ".." in e]
+    if any(len(a) != len(b) or parse_date(a).lo > parse_date(b).lo for a, b in ranges):
+        return  # a range between two precisions goes to the edtf package; one that runs backwards is refused
+    try:
+        slow = _edtf(text)
+    except BadDate:
+        with pytest.raises(BadDate):
+            parse_date(text)
+        return
+    fast = parse_date(text)
+    assert (fast.lo, fast.hi) == (slow.lo, slow.hi)
 
 
 # -- 8. retraction chains (the fold's rewrite, issue 12) ---------------------------------------
