@@ -166,6 +166,8 @@ def handles_errors(fn: F) -> F:
             _quiet_stdout()
             raise typer.Exit(0) from None
         except Exception as e:  # the environment (exit 1) or a bug (exit 70): one line, never a traceback
+            if type(e).__name__ == "InterruptException":  # DuckDB stopped by SIGINT
+                fail("interrupted", EXIT_INTERRUPTED)
             said = _environment(e)
             if said is not None:
                 if isinstance(e, OSError) and e.errno == errno.ENOSPC:

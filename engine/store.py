@@ -539,6 +539,8 @@ class Store:
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
             self._shrink(before)
+            if isinstance(e, duckdb.InterruptException):
+                raise KeyboardInterrupt from None  # SIGINT while DuckDB wrote: nothing was changed
             raise StoreError(
                 f"{self.path}: cannot write to the store, nothing was changed ({str(e).splitlines()[0]})"
             ) from None
