@@ -113,7 +113,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
     except duckdb.Error as e:
         text = str(e)
-        if "extension" in text.lower():
+        if "extension" in text.lower() or "in-memory database" in text.lower():  # e.g. a .jsonl path
             raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
 

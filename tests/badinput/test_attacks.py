@@ -746,3 +746,11 @@ def test_16_the_un_importer_says_what_a_command_line_user_can_do(tmp_path):
     assert invoke("init", "--store", store).exit_code == 0
     line = assert_clear_error(invoke("import", path, "--from", "un-treaty-status", "--store", store))
     assert "declare_subject" not in line and "put the data set's SOURCE-README.md" in line
+
+
+def test_12_an_event_file_given_as_the_store_is_not_a_store(tmp_path):
+    events = write_jsonl(tmp_path / "events.jsonl", [FOUNDED])
+    assert_clear_error(
+        invoke("members", "XORG", "--on", "2005", "--store", events),
+        f"error: {events} is not a timeline store (not a DuckDB database file)",
+    )
