@@ -13,7 +13,7 @@ import typer
 
 from .. import __version__
 from . import charts, citations, datasets, queries, store
-from .common import handles_errors
+from .common import OneLineErrors, handles_errors
 
 __all__ = ["app", "main"]
 
@@ -22,7 +22,8 @@ app = typer.Typer(
     help="Timeline Engine: the history of international organizations and treaties, replayed from dated, "
     "sourced events.\n\nExample: timeline members CSTO --on 2005",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    cls=OneLineErrors,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -13,6 +13,8 @@ import typer
 from ..engine.aggregates import members_per_period, overlap, tenures
 from ..engine.validation import validate_paths
 from ..events.codec import event_to_record
+from ..events.dates import parse_period
+from ..events.errors import BadArgument
 from ..events.io import catalog_paths
 from .common import AsKnownOpt, EventsOpt, Format, FormatOpt, OnOpt, Room, StoreOpt, load_timeline, print_notes
 from .render import emit
@@ -181,6 +183,9 @@ def diff_cmd(
     Example: timeline diff SCO 2017-06-09 2017-06-09
     """
 
+    first, last = parse_period(start), parse_period(end)
+    if first.lo > last.hi:
+        raise BadArgument(f"diff: FROM {start} is after TO {end}; give the earlier date first")
     tl = _load(ctx, events, store, as_known)
     answer = tl.diff(subject, start, end)
     print_notes(answer.notes)

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import gzip
 import sys
-from datetime import date as _date
+import zlib
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..engine.aggregates import run_readonly_sql
+from ..engine.aggregates import DEFAULT_SQL_LIMIT, DEFAULT_SQL_TIMEOUT, readonly_sql
 from ..engine.datasets import CowPanel
 from ..engine.datasets.cow_export import write_cow_igo_year
-from ..engine.exports import export_events, read_parquet
+from ..engine.exports import check_out_path, export_events, read_parquet
 from ..engine.store import Store
 from ..events.codec import event_from_record
 from ..events.errors import BadEvent, Problem, TimelineError, ValidationFailed
-from ..events.io import read_paths
+from ..events.io import EVENT_SUFFIXES, read_paths
 from ..events.model import Origin
 from ..events.parties import resolve_party
-from .common import AsKnownOpt, EventsOpt, Format, FormatOpt, Room, StoreOpt, load_timeline, need_store
+from .common import (
+    AsKnownOpt,
+    EventsOpt,
+    Format,
+    FormatOpt,
+    Room,
+    StoreOpt,
+    load_timeline,
+    need_store,
+    open_store,
+    print_notes,
+    store_wait,
+)
 from .datasets import Source, read_data_set
 from .render import emit
 
@@ -35,7 +48,7 @@ def init_cmd(store: StoreOpt = None):
     """
 
     path = need_store(store)
-    st, created = Store.init(path)
+    st, created = Store.init(path, wait=store_wait())
     with st:
         n = st.count()
     typer.echo(f"{'created' if created else 'already a store'}: {path} ({n} events)")
@@ -60,7 +73,13 @@ def read_import(files: list[Path]) -> list:
     problems: list[Problem] = []
     events = []
     for f in files:
-        if f.suffix.lower() == ".parquet":
+        suffix = f.suffix.lower()
+        if not f.is_dir() and suffix not in (*EVENT_SUFFIXES, ".parquet"):
+            raise TimelineError(
+                f"{f}: unknown file type {suffix or '(none)'!r} (expected {', '.join(EVENT_SUFFIXES)} or .parquet; "
+                "for a data set pass --from cow-igo for igo_year_format3.csv.gz, or --from un-treaty-status)"
+            )
+        if suffix == ".parquet":
             events.extend(read_parquet(f, problems))
         else:
             events.extend(read_paths([f], problems))
@@ -98,16 +117,32 @@ def import_cmd(
         task = bar.add_task("reading", total=3)
         side: dict[str, dict[str, list[dict]]] = {}
         names: dict[str, str] = {}
+        # the input is read and checked before the store is opened: the write lock is held
+        # only while the events are validated against the log and written
         if source is Source.events:
             events = read_import(files)
         else:
-            events, side, names = read_data_set(source, files, states)
+            events, side, names = _read_data_set(source, files, states)
         bar.update(task, advance=1, description="validating and writing")
-        with Store.open(path) as st:
+        with open_store(path) as st:
             result = st.append(events, side=side, party_names=names)
             total = st.count()
         bar.update(task, completed=3)
     typer.echo(f"imported {result.added} new event(s), {result.unchanged} already stored; the store holds {total}")
+
+
+def _read_data_set(source: Source, files: list[Path], states: Path | None) -> tuple[list, dict, dict]:
+    """``read_data_set``, with a damaged or cut-short compressed file said as such."""
+    try:
+        return read_data_set(source, files, states)
+    except (OSError, EOFError, zlib.error) as e:
+        if isinstance(e, OSError) and e.errno is not None and not isinstance(e, gzip.BadGzipFile):
+            raise  # the environment (no room, no permission): said as such by handles_errors
+        names = ", ".join(str(f) for f in files)
+        reason = str(e) or type(e).__name__
+        raise TimelineError(
+            f"{names}: not a readable {source.value} file: cut short or not gzip-compressed ({reason})"
+        ) from None
 
 
 @COMMANDS("add")
@@ -174,7 +209,7 @@ def add_cmd(
         event = event_from_record(rec, Origin("timeline add", 0))
     except BadEvent as e:
         raise BadEvent(f"timeline add: {e}") from None
-    with Store.open(path) as st:
+    with open_store(path) as st:
         result = st.append([event])
     typer.echo("added 1 event" if result.added else "already stored: nothing added")
 
@@ -203,6 +238,8 @@ def export_cmd(
     Example: timeline export --to parquet --out log.parquet --store my.duckdb
     """
 
+    if out is not None:
+        check_out_path(out, protect=[store])
     tl = load_timeline(ctx, events, store, as_known)
     if to is ExportFormat.cow_igo_year:
         side = tl.store.side_records("cow-igo") if tl.store is not None else {}
@@ -213,7 +250,7 @@ def export_cmd(
         n = write_cow_igo_year(tl, CowPanel.from_tables(side), out)
         typer.echo(f"exported {n} IGO-year row(s) to {out}", err=True)
         return
-    n = export_events(tl.log(), to.value, out)
+    n = export_events(tl.log(), to.value, out, protect=[store])
     if out is not None:
         typer.echo(f"exported {n} event(s) to {out}", err=True)
 
@@ -223,23 +260,23 @@ def sql_cmd(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A SELECT over the views events, spans and office_terms.")],
     fmt: FormatOpt = Format.table,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="At most this many rows (a note on stderr says when it cuts).")
+    ] = DEFAULT_SQL_LIMIT,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.001, help="Stop the query after this many seconds.")
+    ] = DEFAULT_SQL_TIMEOUT,
     events: EventsOpt = None,
     store: StoreOpt = None,
     as_known: AsKnownOpt = None,
 ):
-    """Read-only SQL over the views events, spans and office_terms.
+    """Read-only SQL over the views events, spans and office_terms (as known with --as-known).
 
     Example: timeline sql "SELECT subject, count(DISTINCT party) FROM spans GROUP BY subject"
     """
 
     tl = load_timeline(ctx, events, store, as_known)
-    cols, rows = run_readonly_sql(tl, query)
-
-    def plain(v):
-        if isinstance(v, _date):
-            return v.isoformat()
-        if isinstance(v, (str, int, float, bool, list, dict)) or v is None:
-            return v
-        return str(v)
-
-    emit([{c: plain(v) for c, v in zip(cols, r)} for r in rows], fmt.value)
+    answer = readonly_sql(tl, query, limit=limit, timeout=timeout)
+    if answer.cut:
+        print_notes([f"showing the first {limit} rows; pass --limit N for more"])
+    emit([dict(zip(answer.columns, r)) for r in answer.rows], fmt.value)

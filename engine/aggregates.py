@@ -6,15 +6,30 @@ uncertain days included); ``whole_period`` counts those certain to have held it 
 
 from __future__ import annotations
 
+import contextlib
+import decimal
+import json
+import threading
+import time
 from datetime import date
 from typing import Any
 
+import attrs
 import duckdb
 
 from ..events.errors import BadEvent, TimelineError
 from ..events.vocabulary import FULL_STANDING
 
-__all__ = ["members_per_period", "overlap", "run_readonly_sql", "tenures"]
+__all__ = [
+    "DEFAULT_SQL_LIMIT",
+    "DEFAULT_SQL_TIMEOUT",
+    "SqlAnswer",
+    "members_per_period",
+    "overlap",
+    "readonly_sql",
+    "run_readonly_sql",
+    "tenures",
+]
 
 _STEP = {"year": 1, "decade": 10}
 
@@ -121,11 +136,32 @@ def tenures(timeline, subject: str, office: str | None = None) -> list[dict[str,
 
 
 _ALLOWED = {"SELECT"}
+_REFUSED_ACCESS = "refused: timeline sql cannot read or write files, attach databases or load extensions"
+
+DEFAULT_SQL_LIMIT = 100_000
+DEFAULT_SQL_TIMEOUT = 60.0
+
+
+@attrs.frozen
+class SqlAnswer:
+    """The rows of a read-only query: column names, rows (each value as JSON gives it: nested
+    values as lists and dicts, decimals as ``Decimal``, non-finite floats as ``nan``/``inf``),
+    and whether ``limit`` cut the rows short."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    cut: bool
 
 
 def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
-    """Run a SELECT over the views ``events``, ``spans`` and ``office_terms``; refuse anything else."""
-    con, _ = timeline.connection()
+    """Run a SELECT over the views ``events``, ``spans`` and ``office_terms``; refuse anything else.
+    (columns, rows), without a limit on rows or time; see ``readonly_sql``."""
+    answer = readonly_sql(timeline, query, limit=None, timeout=None)
+    return list(answer.columns), answer.rows
+
+
+def _checked(con, query: str) -> str:
+    """The text of the query's last statement, once every statement is a SELECT."""
     try:
         statements = con.extract_statements(query)
     except duckdb.Error as e:
@@ -140,24 +176,88 @@ def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
             raise TimelineError(
                 f"refused: timeline sql runs read-only SELECT queries; {article} {shown} statement is not allowed"
             )
-    cur = con.cursor()
+    return statements[-1].query
+
+
+def readonly_sql(
+    timeline,
+    query: str,
+    *,
+    limit: int | None = DEFAULT_SQL_LIMIT,
+    timeout: float | None = DEFAULT_SQL_TIMEOUT,
+) -> SqlAnswer:
+    """Run a SELECT over the views ``events``, ``spans`` and ``office_terms`` as this timeline
+    knows them (its ``as_known`` included); refuse anything else.
+
+    The query runs on the timeline's own connection (where its as-known views live) with access
+    to files, URLs and extensions switched off. At most ``limit`` rows are fetched; after
+    ``timeout`` seconds the query is interrupted (``TimelineError``); a KeyboardInterrupt
+    (SIGINT) interrupts it at once and is raised again. Every value comes back through
+    DuckDB's ``to_json``, so that any type (lists, structs, maps, decimals, UUIDs, intervals,
+    times, blobs) has a plain form."""
+    con, _ = timeline.connection()
+    last = _checked(con, query)
+    wrapped = f"SELECT to_json(COLUMNS(*)) FROM (\n{last}\n) AS q"
+    if limit is not None:
+        wrapped += f" LIMIT {int(limit) + 1}"
+    if [st.type.name for st in con.extract_statements(wrapped)] != ["SELECT"]:
+        raise TimelineError("SQL error: the query is not one SELECT statement")
+    for setting in ("SET enable_external_access = false", "SET lock_configuration = true"):
+        with contextlib.suppress(duckdb.Error):  # already locked by an earlier query on this connection
+            con.execute(setting)
+    box: dict[str, Any] = {}
+    done = threading.Event()  # not Thread.join: a join cut short by SIGINT can report the thread ended
+
+    def work() -> None:
+        try:
+            cur = con.execute(wrapped)
+            cols = tuple(d[0] for d in cur.description) if cur.description else ()
+            rows = cur.fetchmany(int(limit) + 1) if limit is not None else cur.fetchall()
+            box["answer"] = (cols, rows)
+        except BaseException as e:  # handed to the caller's thread
+            box["error"] = e
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work, name="timeline-sql", daemon=True)
+    started = time.monotonic()
+    timed_out = False
+    worker.start()
     try:
-        cur.execute("SET enable_external_access = false")
-        cur.execute("SET lock_configuration = true")
-    except duckdb.Error:
-        pass  # already locked by an earlier query on this connection
-    try:
-        cur.execute(query)
-        cols = [d[0] for d in cur.description] if cur.description else []
-        return cols, cur.fetchall()
-    except duckdb.PermissionException:
-        raise TimelineError(
-            "refused: timeline sql cannot read or write files, attach databases or load extensions"
-        ) from None
-    except duckdb.Error as e:
-        text = str(e)
-        if "extension" in text.lower():
+        while not done.wait(0.05):
+            if timeout is not None and not timed_out and time.monotonic() - started > timeout:
+                timed_out = True
+                con.interrupt()
+    except KeyboardInterrupt:
+        con.interrupt()
+        done.wait(10)  # the query stops within milliseconds; a process must not exit while it runs
+        raise
+    error = box.get("error")
+    if error is not None:
+        if timed_out and isinstance(error, duckdb.InterruptException):
             raise TimelineError(
-                "refused: timeline sql cannot read or write files, attach databases or load extensions"
+                f"SQL query stopped after {timeout:g} s (its time limit; pass --timeout SECONDS for more)"
             ) from None
-        raise TimelineError(f"SQL error: {text.splitlines()[0]}") from None
+        if isinstance(error, duckdb.InterruptException):
+            raise KeyboardInterrupt
+        if isinstance(error, duckdb.PermissionException):
+            raise TimelineError(_REFUSED_ACCESS) from None
+        if isinstance(error, duckdb.Error):
+            text = str(error)
+            if "extension" in text.lower():
+                raise TimelineError(_REFUSED_ACCESS) from None
+            raise TimelineError(f"SQL error: {text.splitlines()[0]}") from None
+        raise error
+    cols, rows = box["answer"]
+    cut = limit is not None and len(rows) > limit
+    if cut:
+        rows = rows[:limit]
+    return SqlAnswer(cols, [tuple(_value(v) for v in r) for r in rows], cut)
+
+
+def _value(text: str | None) -> Any:
+    """A value from its JSON text (``to_json``): numbers exact (``Decimal`` for fractions), ``NaN``
+    and ``Infinity`` as floats."""
+    if text is None:
+        return None
+    return json.loads(text, parse_float=decimal.Decimal)

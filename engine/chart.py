@@ -90,14 +90,22 @@ def _day(value: str | date | None, end: bool) -> int | None:
     return (when.hi if end else when.lo).toordinal()
 
 
+# A lineage of thousands of predecessors draws only the nearest foundings and names only the
+# nearest predecessors in the title: what a reader can take in, in time linear in the lineage.
+_MAX_FOUNDINGS = 12
+_MAX_NAMED = 4
+
+
 def _lineage(timeline: Timeline, subject: Subject) -> list[tuple[Subject, int, int]]:
     """The subject and its predecessors, oldest first, each with the days it answers for [lo, hi)."""
-    chain = [subject]
-    while chain[0].predecessor and chain[0].predecessor in timeline.subjects_by_id:
-        pred = timeline.subjects_by_id[chain[0].predecessor]
-        if pred in chain:  # a cycle of predecessors: stop rather than loop
+    chain, seen = [subject], {subject.id}
+    while chain[-1].predecessor and chain[-1].predecessor in timeline.subjects_by_id:
+        pred = timeline.subjects_by_id[chain[-1].predecessor]
+        if pred.id in seen:  # a cycle of predecessors: stop rather than loop
             break
-        chain.insert(0, pred)
+        seen.add(pred.id)
+        chain.append(pred)
+    chain.reverse()  # built newest first in linear time, read oldest first
     eras = []
     for k, s in enumerate(chain):
         lo = s.founded.when.lo.toordinal() if k else -FOREVER
@@ -215,7 +223,7 @@ def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -
                         linewidth=0,
                     )
     foundings = [(era, era.founded.when.lo.toordinal()) for era, _, _ in panel.eras]
-    foundings = [(era, day) for era, day in foundings if start < day < end]
+    foundings = [(era, day) for era, day in foundings if start < day < end][-_MAX_FOUNDINGS:]
     header = 0.7 if foundings else 0.0  # a strip above the bars for the lineage labels
     ax.set_yticks(range(len(rows)), [f"{party}  {party_name(party)}" for party, _ in rows])
     ax.set_ylim(len(rows) - 0.5 if rows else 0.5, -0.5 - header)
@@ -236,7 +244,10 @@ def _draw_panel(ax, panel: _Panel, rows, start: int, end: int, seen: set[str]) -
     title = f"{s.id} — {s.name}"
     preds = [e for e in panel.eras[:-1] if e[2] > start]
     if preds:
-        title += "; before it, " + ", ".join(f"{p.id} ({p.name})" for p, _, _ in preds)
+        named = preds[-_MAX_NAMED:]  # the nearest predecessors; a long lineage is counted, not listed
+        title += "; before it, " + ", ".join(f"{p.id} ({p.name})" for p, _, _ in named)
+        if len(preds) > len(named):
+            title += f" and {len(preds) - len(named)} earlier"
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     for era, day in foundings:
         x = _num(day)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -16,10 +18,39 @@ from ..events.csvio import write_csv
 from ..events.errors import Problem, TimelineError
 from ..events.model import Entry, Origin
 
-__all__ = ["export_events", "read_parquet"]
+__all__ = ["check_out_path", "export_events", "read_parquet"]
 
 
-def export_events(events: Sequence[Entry], to: str, out: Path | None) -> int:
+def check_out_path(out: Path, protect: Sequence[Path | None] = ()) -> None:
+    """Refuse an output path that writing would destroy or could not hold: a store being read
+    (``protect``, the same file under any path or link), a folder, a device, a FIFO, a socket, a
+    symlink. Only a regular file is replaced, and only a missing file in an existing folder made."""
+    out = Path(out)
+    if out.is_symlink():
+        raise TimelineError(f"{out}: is a symbolic link; give the path of a regular file to write")
+    if out.exists():
+        mode = out.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise TimelineError(f"{out}: is a folder; give the path of a file to write")
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a named pipe (FIFO)"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file"
+            )
+            raise TimelineError(f"{out}: is {kind}; give the path of a regular file to write")
+        for kept in protect:
+            if kept is not None and Path(kept).exists() and os.path.samefile(out, kept):
+                raise TimelineError(f"{out}: is the store being read ({kept}); write the export to another file")
+    elif not out.parent.is_dir():
+        raise TimelineError(f"{out}: folder {out.parent} does not exist")
+
+
+def export_events(events: Sequence[Entry], to: str, out: Path | None, protect: Sequence[Path | None] = ()) -> int:
+    if out is not None:
+        check_out_path(out, protect)
     if to == "parquet":
         if out is None:
             raise TimelineError("--to parquet needs --out FILE")
@@ -27,14 +58,19 @@ def export_events(events: Sequence[Entry], to: str, out: Path | None) -> int:
     writer = {"jsonl": write_jsonl, "csv": write_csv, "catalog": write_catalog}[to]
     if out is None:
         return writer(events, sys.stdout)
-    tmp = out.with_name(out.name + ".partial")
+    # a fresh file of our own beside the output (never one that is there: it may be a link)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    tmp = Path(name)
     try:
-        with tmp.open("w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             n = writer(events, f)
         tmp.replace(out)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise TimelineError(f"{out}: cannot write ({e.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return n
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +40,8 @@ __all__ = ["SCHEMA_VERSION", "AppendResult", "Store"]
 SCHEMA_VERSION = 2
 
 _COLUMNS = [c for c in FIELD_ORDER if c not in ("sources",)]
-_MAX_LINE = 2**31 - 1  # read_json's largest object: an event is as long as its note and sources
+_MIN_OBJECT = 1 << 20  # read_json's object size for rows of ordinary length (1 MiB)
+_MAX_OBJECT = 2**31 - 1  # read_json's largest: an event is as long as its note and sources
 _SCHEMA = f"""
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE event_log (
@@ -118,7 +121,10 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     except duckdb.IOException as e:
         text = str(e)
         if "lock" in text.lower():
-            raise StoreBusy(f"store is busy: another process is using {path}; try again when it has finished") from None
+            raise StoreBusy(
+                f"store is busy: another process is using {path}; try again when it has finished "
+                "(--wait SECONDS waits longer)"
+            ) from None
         if (
             "not a valid DuckDB database" in text
             or "database file" in text.lower()
@@ -133,9 +139,41 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
     except duckdb.Error as e:
         text = str(e)
-        if "extension" in text.lower():
+        if "extension" in text.lower() or "in-memory database" in text.lower():  # e.g. a .jsonl path
             raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
+
+
+def _regular(path: Path) -> None:
+    """A store is a regular file: a FIFO, a device or a socket would hang DuckDB or be destroyed."""
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise StoreError(f"{path} is {kind}, not a store file")
+
+
+def _connect_waiting(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """``_connect``, retried while another process holds the store, for up to ``wait`` seconds."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    pause = 0.02
+    while True:
+        try:
+            return _connect(path, read_only)
+        except StoreBusy:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.25)
 
 
 def _row(event: Entry, seq: int, recorded: str) -> dict:
@@ -171,11 +209,11 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def init(cls, path: str | os.PathLike) -> tuple[Store, bool]:
+    def init(cls, path: str | os.PathLike, wait: float = 0.0) -> tuple[Store, bool]:
         """Create a store at ``path``; (store, created) — an existing store is opened as it is."""
         path = Path(path)
-        if path.exists():
-            return cls.open(path), False
+        if path.exists() or path.is_symlink():
+            return cls.open(path, wait=wait), False
         if not path.parent.exists():
             raise StoreError(f"{path}: folder {path.parent} does not exist")
         con = _connect(path, read_only=False)
@@ -199,13 +237,16 @@ class Store:
         return store, True
 
     @classmethod
-    def open(cls, path: str | os.PathLike, read_only: bool = False) -> Store:
+    def open(cls, path: str | os.PathLike, read_only: bool = False, wait: float = 0.0) -> Store:
+        """Open the store at ``path``; while another process writes it, retry for up to ``wait``
+        seconds before saying it is busy."""
         path = Path(path)
         if not path.exists():
             raise StoreError(f"no store at {path}: create one with `timeline init --store {path}`")
         if path.is_dir():
             raise StoreError(f"{path} is a folder, not a store file")
-        con = _connect(path, read_only)
+        _regular(path)
+        con = _connect_waiting(path, read_only, wait)
         store = cls(con, path, read_only)
         try:
             version = store._version()
@@ -217,8 +258,8 @@ class Store:
             if version < SCHEMA_VERSION:
                 if read_only:
                     con.close()
-                    cls.open(path, read_only=False).close()  # upgrade, then reopen read-only
-                    return cls.open(path, read_only=True)
+                    cls.open(path, read_only=False, wait=wait).close()  # upgrade, then reopen read-only
+                    return cls.open(path, read_only=True, wait=wait)
                 store._upgrade(version)
         except Exception:
             con.close()
@@ -468,14 +509,20 @@ class Store:
         fields = {**columns, **(helpers or {})}
         with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
             path = Path(tmp) / "rows.jsonl"
-            with path.open("w", encoding="utf-8") as f:
+            longest = 0
+            with path.open("wb") as f:
                 for r in rows:
-                    f.write(json.dumps(r, ensure_ascii=False) + "\n")
+                    line = (json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8")
+                    longest = max(longest, len(line))
+                    f.write(line)
+            # read_json reserves buffers of twice its maximum object size: sized by the longest
+            # line, never by a constant of gigabytes
+            size = min(max(longest + 1024, _MIN_OBJECT), _MAX_OBJECT)
             spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in fields.items()) + "}"
             self.con.execute(
                 f"INSERT INTO {table} ({', '.join([*columns, *computed])}) "
                 f"SELECT {', '.join([*columns, *computed.values()])} "
-                f"FROM read_json(?, format='newline_delimited', columns={spec}, maximum_object_size={_MAX_LINE})",
+                f"FROM read_json(?, format='newline_delimited', columns={spec}, maximum_object_size={size})",
                 [str(path)],
             )
 
@@ -508,9 +555,46 @@ class Store:
     def party_names(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT code, name FROM party_names").fetchall())
 
+    _HEAD = 3 * 4096  # DuckDB's file header and its two database headers
+
+    def _footprint(self) -> tuple[int, bytes] | None:
+        """(size, headers) of the store file before a write, to give back what a failed one took."""
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as f:
+                return os.fstat(f.fileno()).st_size, f.read(self._HEAD)
+        except OSError:
+            return None
+
+    def _shrink(self, before: tuple[int, bytes] | None) -> None:
+        """After a failed write: DuckDB keeps the blocks it wrote for the transaction (a write that
+        filled the disk leaves the disk full). When no checkpoint has happened since (the headers
+        are as they were), those blocks lie past the old end of the file and nothing refers to
+        them: close, cut the file back to its old size, and open it again."""
+        if before is None or self.path is None:
+            return
+        size, head = before
+        try:
+            if self.path.stat().st_size <= size:
+                return
+        except OSError:
+            return
+        self.con.close()
+        try:
+            with open(self.path, "r+b") as f:
+                if f.read(self._HEAD) == head:
+                    f.truncate(size)
+        except OSError:
+            pass
+        finally:
+            self.con = _connect(self.path, read_only=False)
+
     def _write(self, step, subjects: Sequence[str] | None = None) -> None:
         """Run ``step`` and fold the log again (only ``subjects`` when given) in one transaction:
-        all of it, or nothing (``_Refused`` when the fold finds problems)."""
+        all of it, or nothing (``_Refused`` when the fold finds problems), and the store file no
+        larger than before."""
+        before = self._footprint()
         try:
             self.con.execute("BEGIN TRANSACTION")
             step()
@@ -524,12 +608,16 @@ class Store:
             # the transaction may never have begun or be gone already: then nothing was written
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
+            self._shrink(before)
+            if isinstance(e, duckdb.InterruptException):
+                raise KeyboardInterrupt from None  # SIGINT while DuckDB wrote: nothing was changed
             raise StoreError(
                 f"{self.path}: cannot write to the store, nothing was changed ({str(e).splitlines()[0]})"
             ) from None
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
+            self._shrink(before)
             raise
 
     def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:

@@ -213,8 +213,10 @@ class Timeline:
                 for sql in VIEWS_SQL("known_spells", "TEMP "):
                     store.con.execute(sql)
                 # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
+                # named with its database: ``main.events`` would be the temp view itself
+                db = store.con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
                 store.con.execute(
-                    "CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM main.events "
+                    f'CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM "{db}".main.events '
                     f"WHERE recorded <= TIMESTAMPTZ '{self.as_known.isoformat()}'"
                 )
             self._connection = (store.con, spells)
@@ -271,6 +273,7 @@ class Timeline:
         exists = self._exists(asked, lo, hi)
         notes: list[str] = []
         target = asked
+        seen = {asked.id}  # a cycle of predecessors stops at the first subject seen twice
         while not self._exists(target, lo, hi):
             when = f"founded {target.founded.when.text}"
             if target.dissolved and target.dissolved.when.hi.toordinal() < lo:
@@ -280,10 +283,22 @@ class Timeline:
             if pred is None:
                 notes.append(f"{target.id} did not exist on {period.text} ({when})")
                 break
+            if pred.id in seen:
+                notes.append(
+                    f"{target.id} did not exist on {period.text} ({when}); its predecessors form a cycle "
+                    f"through {pred.id}"
+                )
+                break
+            seen.add(pred.id)
             notes.append(
                 f"{target.id} did not exist on {period.text} ({when}); answering for its predecessor {pred.id} ({pred.name})"
             )
             target = pred
+        if len(notes) > 2 * _NOTED_HOPS:  # a long lineage: its first and last steps, and a count
+            skipped = len(notes) - 2 * _NOTED_HOPS
+            notes[_NOTED_HOPS:-_NOTED_HOPS] = [
+                f"… and {skipped} more predecessors that did not exist on {period.text} either"
+            ]
         return asked, target, exists, notes
 
     # -- rows ----------------------------------------------------------------------------
@@ -707,6 +722,9 @@ def _membership_filter(standing: str | None):
 
 def _what(standing: str | None) -> str:
     return "" if standing in (None, "all") else f" {standing!r}"
+
+
+_NOTED_HOPS = 4  # of a lineage longer than twice this, the notes show this many steps at each end
 
 
 def _instant(as_known: datetime | str | None) -> datetime | None:

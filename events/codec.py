@@ -44,6 +44,7 @@ __all__ = [
     "event_from_record",
     "event_to_record",
     "json_line",
+    "loads_strict",
     "read_jsonl",
     "write_jsonl",
 ]
@@ -345,13 +346,36 @@ def dumps_event(event: Entry) -> str:
     return json_line(event_to_record(event))
 
 
+class _NotStrictJson(ValueError):
+    """JSON that ``json.loads`` takes but the interchange format does not."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in obj:
+            raise _NotStrictJson(f"the key {_r(k)} appears twice in one object")
+        obj[k] = v
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotStrictJson(f"{name} is not a JSON number")
+
+
+def loads_strict(text: str) -> Any:
+    """JSON as RFC 8259 has it: no key twice in one object (the last would silently win), no
+    ``NaN`` or ``Infinity``. Raises ``ValueError`` (``json.JSONDecodeError`` for bad syntax)."""
+    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+
+
 def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Entry]:
     """Events from JSON lines; every bad line is added to ``problems`` (reading goes on)."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
+            rec = loads_strict(line)
         except (ValueError, RecursionError) as e:  # JSONDecodeError is a ValueError; so is a 5000-digit number
             if isinstance(e, json.JSONDecodeError):
                 msg = e.msg

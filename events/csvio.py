@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .codec import FIELD_ORDER, event_from_record, event_to_record, json_line
+from .codec import FIELD_ORDER, event_from_record, event_to_record, json_line, loads_strict
 from .errors import Problem, TimelineError
 from .model import Entry, Origin
 
@@ -39,8 +39,29 @@ def _cell(value: str) -> Any:
     return value
 
 
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(first: str) -> str:
+    """The delimiter of a file whose header row is ``first``: the one of ``,`` ``;`` and tab
+    that splits it into interchange columns (a spreadsheet in a comma-decimal locale writes
+    ``;``); a comma when none does."""
+    best, best_known = ",", 0
+    for d in _DELIMITERS:
+        try:
+            cells = next(csv.reader([first], delimiter=d))
+        except (csv.Error, StopIteration):
+            continue
+        known = sum(c.strip() in CSV_COLUMNS for c in cells)
+        if known > best_known:
+            best, best_known = d, known
+    return best
+
+
 def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Entry]:
-    reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""))
+    lines = list(lines)
+    delimiter = _delimiter(lines[0]) if lines else ","
+    reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -77,9 +98,12 @@ def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterat
         rec = {k: v if k == "sources" else _cell(v) for k, v in zip(header, row) if v != ""}
         if "sources" in rec:
             try:
-                rec["sources"] = json.loads(rec["sources"])
+                rec["sources"] = loads_strict(rec["sources"])
             except (ValueError, RecursionError) as e:
-                msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+                if isinstance(e, json.JSONDecodeError):
+                    msg = e.msg
+                else:
+                    msg = str(e) if isinstance(e, ValueError) and str(e) else type(e).__name__
                 problems.append(Problem(file, number, f"column 'sources' is not a JSON list ({msg})", rec.get("id")))
                 continue
         try:

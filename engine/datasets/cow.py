@@ -559,7 +559,7 @@ def import_cow_igo_year(
         if not states_path.is_file():
             raise CowDataError(
                 f"{path}: the COW state system file is needed beside it ({states_path.name} not found); "
-                "pass states_path=… to say where it is"
+                "pass --states FILE (states_path=… in Python) to say where it is"
             )
     system = StateSystem.load(states_path, code_table)
     ref = ref or f"cow-igo-v3/{path.name}"

@@ -162,8 +162,8 @@ def read_un_status(path: str | Path, *, declare_subject: bool = True, ref: str |
         if info is None:
             raise UnStatusError(
                 f"{path}: the treaty {tid} needs a name and year, read from SOURCE-README.md beside the file "
-                "(none found); pass declare_subject=False to import only the participation events "
-                "into a log that already declares the treaty"
+                "(none found): put the data set's SOURCE-README.md, which names each treaty and its year, "
+                "in the same folder"
             )
         name, year, line = info
         events.append(

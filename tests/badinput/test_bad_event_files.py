@@ -213,7 +213,8 @@ CASES = [
     Case(
         "unknown file type",
         text("events.txt", json.dumps(FOUNDED) + "\n"),
-        "error: <file>: unknown file type '.txt' (expected .jsonl, .ndjson, .json, .tl, .csv)",
+        "error: <file>: unknown file type '.txt' (expected .jsonl, .ndjson, .json, .tl, .csv or .parquet; "
+        "for a data set pass --from cow-igo for igo_year_format3.csv.gz, or --from un-treaty-status)",
     ),
     Case(
         "not UTF-8",

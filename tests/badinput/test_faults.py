@@ -132,14 +132,14 @@ def _synthetic(path: Path, prefix: str, n: int) -> list[str]:
     return ids
 
 
-def test_two_imports_at_once_one_wins_the_other_is_told_the_store_is_busy_and_nothing_is_lost_or_doubled(
+def test_two_imports_at_once_without_waiting_one_wins_the_other_is_told_the_store_is_busy_and_nothing_is_lost(
     store, tmp_path
 ):
     files = {name: tmp_path / f"{name}.jsonl" for name in ("a", "b")}
     ids = {name: _synthetic(path, name, 8_000) for name, path in files.items()}
     before = _stored_ids(store)
 
-    procs = {name: _cli("import", path, "--store", store) for name, path in files.items()}
+    procs = {name: _cli("import", path, "--store", store, "--wait", "0") for name, path in files.items()}
     outcomes = {name: (p.wait(timeout=120), *p.communicate()) for name, p in procs.items()}
     won = [n for n, (code, _, _) in outcomes.items() if code == 0]
     lost = [n for n, (code, _, _) in outcomes.items() if code != 0]
@@ -151,7 +151,8 @@ def test_two_imports_at_once_one_wins_the_other_is_told_the_store_is_busy_and_no
     code, out, err = outcomes[loser]
     assert_clear_error(
         subprocess.CompletedProcess([], code, out, err),
-        f"error: store is busy: another process is using {store}; try again when it has finished",
+        f"error: store is busy: another process is using {store}; try again when it has finished "
+        "(--wait SECONDS waits longer)",
     )
 
     assert _stored_ids(store) == before + ids[winner]
@@ -168,4 +169,17 @@ def test_two_imports_at_once_one_wins_the_other_is_told_the_store_is_busy_and_no
     assert again.stdout == f"imported 8000 new event(s), 0 already stored; the store holds {len(before) + 16000}\n"
     final = _stored_ids(store)
     assert final == before + ids[winner] + ids[loser]
+    assert len(set(final)) == len(final)
+
+
+def test_two_imports_at_once_that_wait_both_go_through_one_after_the_other(store, tmp_path):
+    files = {name: tmp_path / f"{name}.jsonl" for name in ("a", "b")}
+    ids = {name: _synthetic(path, name, 2_000) for name, path in files.items()}
+    before = _stored_ids(store)
+
+    procs = {name: _cli("import", path, "--store", store, "--wait", "240") for name, path in files.items()}
+    outcomes = {name: (p.wait(timeout=300), *p.communicate()) for name, p in procs.items()}
+    assert all(code == 0 for code, _, _ in outcomes.values()), outcomes
+    final = _stored_ids(store)
+    assert sorted(final) == sorted(before + ids["a"] + ids["b"])
     assert len(set(final)) == len(final)

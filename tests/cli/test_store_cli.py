@@ -273,7 +273,17 @@ def test_a_second_process_writing_to_a_busy_store_is_told_so(store, catalog_json
     try:
         assert holder.stdout.readline().strip() == "holding"
         result = subprocess.run(
-            [sys.executable, "-m", "timeline_engine", "import", str(catalog_jsonl), "--store", str(store)],
+            [
+                sys.executable,
+                "-m",
+                "timeline_engine",
+                "import",
+                str(catalog_jsonl),
+                "--store",
+                str(store),
+                "--wait",
+                "0",
+            ],
             capture_output=True,
             text=True,
             cwd=ROOT,

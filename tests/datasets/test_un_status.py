@@ -156,6 +156,6 @@ def test_a_malformed_status_file_is_refused_with_its_line(tmp_path, name, text, 
 def test_a_treaty_without_a_readme_entry_needs_declare_subject_false(tmp_path):
     path = tmp_path / "hr_status_x.csv"
     path.write_text(HEADER + "KG,Kyrgyzstan,1,1994,0,0,state party,\n")
-    with pytest.raises(UnStatusError, match="pass declare_subject=False"):
+    with pytest.raises(UnStatusError, match="put the data set's SOURCE-README"):
         read_un_status(path)
     assert [e.party for e in un_status_events(path, declare_subject=False)] == ["KGZ"]
