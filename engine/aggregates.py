@@ -7,14 +7,27 @@ uncertain days included); ``whole_period`` counts those certain to have held it 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import duckdb
 
 from ..events.errors import BadEvent, TimelineError
 from ..events.vocabulary import FULL_STANDING
+from .frames import Columns, RowList
 
-__all__ = ["members_per_period", "overlap", "run_readonly_sql", "tenures"]
+__all__ = ["members_per_period", "overlap", "readonly_relation", "run_readonly_sql", "tenures"]
+
+STATS_COLUMNS: Columns = (("period", "int"), ("standing", "text"), ("any_time", "int"), ("whole_period", "int"))
+OVERLAP_COLUMNS: Columns = (("period", "int"), ("both_any_time", "int"), ("both_certain", "int"), ("parties", "texts"))
+TENURE_COLUMNS: Columns = (
+    ("office", "text"),
+    ("holder", "text"),
+    ("nationality", "text"),
+    ("since", "edtf"),
+    ("until", "edtf"),
+    ("days_at_least", "int"),
+    ("days_at_most", "int"),
+    ("in_office", "bool"),
+)
 
 _STEP = {"year": 1, "decade": 10}
 
@@ -28,10 +41,13 @@ def _periods(by: str, start: int, end: int) -> tuple[int, int, int]:
     return start, end, step
 
 
-def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
+def _rows(con, sql: str, params: list, columns: Columns = (), caption: str = "") -> RowList:
+    """The rows as dicts (dates as ISO text, as the JSON output prints them), in a list that is
+    also a frame (``.to_arrow()``, ``.to_pandas()``, ``.to_polars()``) with typed ``columns``."""
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]
-    return [{c: (v.isoformat() if isinstance(v, date) else v) for c, v in zip(cols, row)} for row in cur.fetchall()]
+    rows = [{c: (v.isoformat() if isinstance(v, date) else v) for c, v in zip(cols, row)} for row in cur.fetchall()]
+    return RowList(rows, columns, caption)
 
 
 def members_per_period(
@@ -41,7 +57,7 @@ def members_per_period(
     start: int | None = None,
     end: int | None = None,
     standing: str | None = "all",
-) -> list[dict[str, Any]]:
+) -> RowList:
     """Per period and standing: parties holding it at some time, and for the whole period."""
     s = timeline.subject(subject)
     con, spells = timeline.connection()
@@ -66,12 +82,12 @@ def members_per_period(
         GROUP BY ALL ORDER BY period, standing
     """,
         [step, first, last + 1, step, s.id] + ([standing] if filt else []),
+        STATS_COLUMNS,
+        f"{s.id}: parties per {by}",
     )
 
 
-def overlap(
-    timeline, a: str, b: str, by: str = "year", start: int | None = None, end: int | None = None
-) -> list[dict[str, Any]]:
+def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None, end: int | None = None) -> RowList:
     """Per period: parties that were full participants of both subjects on a common day."""
     sa, sb = timeline.subject(a), timeline.subject(b)
     con, spells = timeline.connection()
@@ -98,10 +114,12 @@ def overlap(
         GROUP BY period ORDER BY period
     """,
         [step, first, last + 1, step, sa.id, FULL_STANDING[sa.kind], sb.id, FULL_STANDING[sb.kind]],
+        OVERLAP_COLUMNS,
+        f"{sa.id} and {sb.id}: full participants of both, per {by}",
     )
 
 
-def tenures(timeline, subject: str, office: str | None = None) -> list[dict[str, Any]]:
+def tenures(timeline, subject: str, office: str | None = None) -> RowList:
     """Office terms with their length in days: at least (certain) and at most (possible)."""
     s = timeline.subject(subject)
     con, spells = timeline.connection()
@@ -117,15 +135,17 @@ def tenures(timeline, subject: str, office: str | None = None) -> list[dict[str,
         ORDER BY office, possible_from
     """,
         [s.id] + ([office] if office else []),
+        TENURE_COLUMNS,
+        f"{s.id}: office terms",
     )
 
 
 _ALLOWED = {"SELECT"}
+_NO_ACCESS = "refused: timeline sql cannot read or write files, attach databases or load extensions"
 
 
-def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
-    """Run a SELECT over the views ``events``, ``spans`` and ``office_terms``; refuse anything else."""
-    con, _ = timeline.connection()
+def _statements(con, query: str) -> list:
+    """The statements of ``query``, each a SELECT, or a TimelineError saying what is refused."""
     try:
         statements = con.extract_statements(query)
     except duckdb.Error as e:
@@ -140,24 +160,49 @@ def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
             raise TimelineError(
                 f"refused: timeline sql runs read-only SELECT queries; {article} {shown} statement is not allowed"
             )
+    return statements
+
+
+def _locked_cursor(con):
+    """A cursor on a connection that can no longer reach files, databases or extensions."""
     cur = con.cursor()
     try:
         cur.execute("SET enable_external_access = false")
         cur.execute("SET lock_configuration = true")
     except duckdb.Error:
         pass  # already locked by an earlier query on this connection
+    return cur
+
+
+def _sql_error(e: duckdb.Error) -> TimelineError:
+    text = str(e)
+    if isinstance(e, duckdb.PermissionException) or "extension" in text.lower():
+        return TimelineError(_NO_ACCESS)
+    return TimelineError(f"SQL error: {text.splitlines()[0]}")
+
+
+def readonly_relation(timeline, query: str) -> duckdb.DuckDBPyRelation:
+    """A DuckDB relation for one SELECT over the views ``events``, ``spans`` and ``office_terms``
+    (``Timeline.sql``); anything else is refused. The connection is locked against files,
+    attached databases and extensions from then on."""
+    con, _ = timeline.connection()
+    if len(_statements(con, query)) != 1:
+        raise TimelineError("Timeline.sql takes one SELECT statement; run several one by one")
+    cur = _locked_cursor(con)
+    try:
+        return cur.sql(query)
+    except duckdb.Error as e:
+        raise _sql_error(e) from None
+
+
+def run_readonly_sql(timeline, query: str) -> tuple[list[str], list[tuple]]:
+    """Run a SELECT over the views ``events``, ``spans`` and ``office_terms``; refuse anything else."""
+    con, _ = timeline.connection()
+    _statements(con, query)
+    cur = _locked_cursor(con)
     try:
         cur.execute(query)
         cols = [d[0] for d in cur.description] if cur.description else []
         return cols, cur.fetchall()
-    except duckdb.PermissionException:
-        raise TimelineError(
-            "refused: timeline sql cannot read or write files, attach databases or load extensions"
-        ) from None
     except duckdb.Error as e:
-        text = str(e)
-        if "extension" in text.lower():
-            raise TimelineError(
-                "refused: timeline sql cannot read or write files, attach databases or load extensions"
-            ) from None
-        raise TimelineError(f"SQL error: {text.splitlines()[0]}") from None
+        raise _sql_error(e) from None

@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 
+from .frames import DiffFrames, ExplanationFrames, MembersFrames, StateFrames
+
 __all__ = ["BodyRow", "Diff", "Explanation", "MemberRow", "Members", "OfficeRow", "Row", "State", "iso_window"]
 
 
@@ -72,7 +74,7 @@ class BodyRow(Row):
 
 
 @attrs.frozen(kw_only=True)
-class Members:
+class Members(MembersFrames):
     """Who held a standing in a subject on a day or over a period."""
 
     subject: str
@@ -97,7 +99,7 @@ class Members:
 
 
 @attrs.frozen(kw_only=True)
-class State:
+class State(StateFrames):
     subject: str
     answered_for: str
     on: str
@@ -124,7 +126,7 @@ class State:
 
 
 @attrs.frozen(kw_only=True)
-class Diff:
+class Diff(DiffFrames):
     subject: str
     from_: str
     to: str
@@ -146,7 +148,7 @@ class Diff:
 
 
 @attrs.frozen(kw_only=True)
-class Explanation:
+class Explanation(ExplanationFrames):
     subject: str
     answered_for: str
     party: str
