@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__
-from . import charts, datasets, queries, store
+from . import charts, datasets, panels, queries, store
 from .common import handles_errors
 
 __all__ = ["app", "main"]
@@ -48,7 +48,13 @@ def _root(
     """
 
 
-_ROOMS: tuple[dict[str, Any], ...] = (queries.COMMANDS, store.COMMANDS, datasets.COMMANDS, charts.COMMANDS)
+_ROOMS: tuple[dict[str, Any], ...] = (
+    queries.COMMANDS,
+    store.COMMANDS,
+    datasets.COMMANDS,
+    charts.COMMANDS,
+    panels.COMMANDS,
+)
 for _room in _ROOMS:
     for _name, _fn in _room.items():
         app.command(_name)(handles_errors(_fn))

@@ -1,5 +1,5 @@
 """Replay, state on a date, diff, history, explain, the index, the DuckDB store, aggregates,
-comparisons and charts.
+comparisons, panels and charts; every answer converts to Arrow, pandas and polars (``engine.frames``).
 
 >>> from timeline_engine.engine import Timeline
 >>> Timeline.load().members("CSTO", on="2005").parties
@@ -9,6 +9,7 @@ comparisons and charts.
 from .aggregates import members_per_period, overlap, run_readonly_sql, tenures
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
 from .compare import Comparison, Disagreement, compare_standings
+from .panel import Panel, panel
 from .replay import Replayed, Subject, replay
 from .store import Store
 from .timeline import Timeline
@@ -23,6 +24,7 @@ __all__ = [
     "MemberRow",
     "Members",
     "OfficeRow",
+    "Panel",
     "Replayed",
     "State",
     "Store",
@@ -31,6 +33,7 @@ __all__ = [
     "compare_standings",
     "members_per_period",
     "overlap",
+    "panel",
     "replay",
     "run_readonly_sql",
     "tenures",

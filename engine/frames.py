@@ -216,7 +216,13 @@ def _need(module: str):
 def to_pandas(table: pa.Table):
     """A pandas frame with typed columns: datetime64 for dates, nullable Int64/boolean, strings."""
     pd = _need("pandas")
-    mapping = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
+    mapping = {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+        pa.string(): pd.StringDtype(),
+    }
     return table.to_pandas(date_as_object=False, types_mapper=mapping.get)
 
 
