@@ -117,7 +117,6 @@ def _cow_codes(iso3: str, n: int) -> tuple[int | None, str | None, str | None]:
 def cow_panel_of(tl):
     """The COW panel record a store keeps beside an import from the COW panel, or None."""
     from .datasets import CowPanel
-
     from .datasets.cow_panel import TABLES
 
     side = tl.store.side_records("cow-igo") if tl.store is not None else {}
