@@ -154,7 +154,7 @@ class _Source:
         self.uncoded: set[str] = set()
         self.codes: dict[tuple[str, str], np.ndarray] = {}
         self.parties: set[str] = set()
-        missing = self._missing()
+        kept = self._kept()
         for s in subjects:
             full = FULL_STANDING[s.kind]
             gone = s.dissolved
@@ -167,7 +167,7 @@ class _Source:
                 for i, y in enumerate(years):
                     if y < first or y > last:
                         continue  # the subject did not exist: 0
-                    if y > self.known_until[s.id] or y in missing.get(s.id, {}).get(party, ()):
+                    if y > self.known_until[s.id]:
                         out[i] = MISSING
                         continue
                     day = self.observed_day(party, y)
@@ -182,41 +182,48 @@ class _Source:
                         code = UNCODED
                     out[i] = code
                 self.codes[(s.id, party)] = out
-            for party, ys in missing.get(s.id, {}).items():
-                if (s.id, party) not in self.codes:
-                    self.parties.add(party)
-                    out = np.zeros(len(years), dtype=np.int8)
-                    for i, y in enumerate(years):
-                        if y in ys:
-                            out[i] = MISSING
-                    self.codes[(s.id, party)] = out
+            for party, cells in kept.get(s.id, {}).items():
+                self.parties.add(party)
+                out = self.codes.setdefault((s.id, party), np.zeros(len(years), dtype=np.int8))
+                for i, y in enumerate(years):
+                    if y in cells:
+                        out[i] = cells[y]
 
     def alive(self, s) -> tuple[int, int]:
         first = s.founded.when.lo.year
         last = s.dissolved.when.hi.year if s.dissolved is not None else 9999
         return first, last
 
-    def _missing(self) -> dict:
-        """{subject: {party: {years}}}: the cells the COW panel left missing (or COW filled in)."""
-        out: dict[str, dict[str, set[int]]] = {}
+    def _kept(self) -> dict[str, dict[str, dict[int, int]]]:
+        """{subject: {party: {year: code}}}: the cells a COW panel record keeps as they are, for the
+        columns whose state was in the system that year: missing cells (``-9``, ``-1``, empty:
+        ``MISSING``) and the cells of rows COW filled in (``imputed``: their codes as written)."""
+        out: dict[str, dict[str, dict[int, int]]] = {}
         if self.cow is None or self.system is None:
-            return {}
+            return out
+        system = self.system
         subject_of = self.cow.subjects
+
+        def in_system(column: str, year: int) -> bool:
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            return any(sp.start <= last and sp.end >= first for sp in system.spells.get(column, ()))
+
+        def keep(sid: str, column: str, year: int, code: int) -> None:
+            if in_system(column, year):
+                _, party = system.observed_day(column, year)
+                out.setdefault(sid, {}).setdefault(party, {})[year] = code
+
         for run in self.cow.missing:
             sid = subject_of.get(run.ioname)
-            if sid is None:
-                continue
-            for y in range(run.first_year, run.last_year + 1):
-                _, party = self.system.observed_day(run.column, y)
-                out.setdefault(sid, {}).setdefault(party, set()).add(y)
+            if sid is not None:
+                for y in range(run.first_year, run.last_year + 1):
+                    keep(sid, run.column, y, MISSING)
         for row in self.cow.imputed:
             sid = subject_of.get(row.ioname)
-            if sid is None:
-                continue
-            for column in self.cow.state_columns:
-                _, party = self.system.observed_day(column, row.year)
-                out.setdefault(sid, {}).setdefault(party, set()).add(row.year)
-        return {sid: dict(by) for sid, by in out.items()}
+            if sid is not None:
+                for column, cell in zip(self.cow.state_columns, row.cells.split(",")):
+                    keep(sid, column, row.year, int(cell) if cell in ("0", "1", "2", "3") else MISSING)
+        return out
 
     def observed_day(self, party: str, year: int) -> int:
         """The last day of ``year`` (the last day the state was in the COW state system, when known)."""
@@ -441,10 +448,9 @@ def panel(
         raise BadArgument(f"--from {first} is after --to {last}")
     src = _Source(timeline, chosen, range(first, last + 1))
     table = {"state-year": _state_year, "dyad-year": _dyad_year, "igo-year": _igo_year}[shape](src)
-    notes = [
-        "cells after the last year the record covers for a subject are missing: "
-        + ", ".join(f"{sid} {y}" for sid, y in sorted(src.known_until.items()))
-    ]
+    ends = sorted(src.known_until.items())
+    listed = ", ".join(f"{sid} {y}" for sid, y in ends[:12]) + (f" … ({len(ends)} subjects)" if len(ends) > 12 else "")
+    notes = [f"cells after the last year the record covers for a subject are missing: {listed}"]
     if src.uncoded:
         notes.append(f"standings COW has no code for are missing: {', '.join(sorted(src.uncoded))}")
     if shape != "state-year":
