@@ -152,6 +152,14 @@ class _Source:
         self.system = self.cow.system if self.cow is not None else None
         self.known_until = coverage(tl, subjects, self.cow)
         self.uncoded: set[str] = set()
+        self._present: dict[int, frozenset[str]] = {}
+        self._rows: dict[str, list[int]] = {}
+        if self.cow is not None:
+            for r in self.cow.rows:
+                self._rows.setdefault(r.subject, []).append(r.year)
+        self._coded = {code for _, code, _, _ in _code_table()[1]}
+        if self.system is not None:
+            self._coded |= {p.iso3 for periods in self.system.periods.values() for p in periods}
         self.codes: dict[tuple[str, str], np.ndarray] = {}
         self.parties: set[str] = set()
         kept = self._kept()
@@ -160,14 +168,15 @@ class _Source:
             gone = s.dissolved
             last_day = gone.when.hi.toordinal() - 1 if gone is not None else None
             gone_id = gone.id if gone is not None else None
-            first, last = self.alive(s)
+            living = self.living(s)
+            unobserved = self.unobserved(s)
             for party, track in tl.party_tracks(s.id).items():
                 self.parties.add(party)
                 out = np.zeros(len(years), dtype=np.int8)
                 for i, y in enumerate(years):
-                    if y < first or y > last:
+                    if not living[i]:
                         continue  # the subject did not exist: 0
-                    if y > self.known_until[s.id]:
+                    if y > self.known_until[s.id] or y in unobserved:
                         out[i] = MISSING
                         continue
                     day = self.observed_day(party, y)
@@ -184,15 +193,30 @@ class _Source:
                 self.codes[(s.id, party)] = out
             for party, cells in kept.get(s.id, {}).items():
                 self.parties.add(party)
-                out = self.codes.setdefault((s.id, party), np.zeros(len(years), dtype=np.int8))
+                out = self.codes.setdefault((s.id, party), self.default(s))
                 for i, y in enumerate(years):
                     if y in cells:
                         out[i] = cells[y]
 
-    def alive(self, s) -> tuple[int, int]:
-        first = s.founded.when.lo.year
-        last = s.dissolved.when.hi.year if s.dissolved is not None else 9999
-        return first, last
+    def unobserved(self, s) -> set[int]:
+        """In a COW store, the years of the subject's life (founding to dissolution) the panel has
+        no row for (between its five-yearly rows before 1965, or gaps): its cells are missing."""
+        if self.cow is None:
+            return set()
+        first, last = self.life(s)
+        rows = set(self._rows.get(s.id, ()))
+        return {y for y in self.years if first <= y <= last and y not in rows}
+
+    @staticmethod
+    def life(s) -> tuple[int, int]:
+        return s.founded.when.lo.year, (s.dissolved.when.hi.year if s.dissolved is not None else 9999)
+
+    def living(self, s) -> np.ndarray:
+        """Per year of the panel, whether the subject existed: from the year of its founding to the
+        year of its dissolution."""
+        years = np.array(list(self.years), dtype=np.int64)
+        first, last = self.life(s)
+        return (years >= first) & (years <= last)
 
     def _kept(self) -> dict[str, dict[str, dict[int, int]]]:
         """{subject: {party: {year: code}}}: the cells a COW panel record keeps as they are, for the
@@ -209,9 +233,12 @@ class _Source:
             return any(sp.start <= last and sp.end >= first for sp in system.spells.get(column, ()))
 
         def keep(sid: str, column: str, year: int, code: int) -> None:
+            # only the column that describes the party on its own observation day (in 1990 COW's
+            # germany, not wgermany, which left the system on 3 October)
             if in_system(column, year):
-                _, party = system.observed_day(column, year)
-                out.setdefault(sid, {}).setdefault(party, {})[year] = code
+                day, party = system.observed_day(column, year)
+                if day == self.observed_day(party, year):
+                    out.setdefault(sid, {}).setdefault(party, {})[year] = code
 
         for run in self.cow.missing:
             sid = subject_of.get(run.ioname)
@@ -235,17 +262,40 @@ class _Source:
         return max(ends) if ends else last
 
     def exists(self, party: str, year: int) -> bool:
-        return self.system is None or self.system.exists_in_year(party, year)
+        """Whether the party has a row in ``year``: it is what some COW state stands for at the end
+        of the year (with a state system: on the column's observation day, while in the system),
+        or a state COW does not code."""
+        present = self._present.get(year)
+        if present is None:
+            present = self._present[year] = self._present_in(year)
+        return party in present or party not in self._coded
+
+    def _present_in(self, year: int) -> frozenset[str]:
+        if self.system is not None:
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            return frozenset(
+                self.system.observed_day(c, year)[1]
+                for c, spells in self.system.spells.items()
+                if any(sp.start <= last and sp.end >= first for sp in spells)
+            )
+        _, periods = _code_table()
+        n = date(year, 12, 31).toordinal()
+        return frozenset(code for _, code, lo, hi in periods if lo <= n <= hi)
+
+    def default(self, s) -> np.ndarray:
+        """The cells of a state the record says nothing about: 0 while the record covers the
+        subject (or it did not exist), missing beyond its coverage and in years the panel did not observe."""
+        years = np.array(list(self.years), dtype=np.int64)
+        unknown = self.living(s) & ((years > self.known_until[s.id]) | np.isin(years, sorted(self.unobserved(s))))
+        return np.where(unknown, np.int8(MISSING), np.int8(0)).astype(np.int8)
 
     def cube(self) -> tuple[list[str], np.ndarray]:
         """(parties, codes): every cell as an array subjects × parties × years (``MISSING`` -1)."""
         parties = sorted(self.parties)
         cube = np.zeros((len(self.subjects), len(parties), len(self.years)), dtype=np.int8)
-        years = np.array(list(self.years))
         at = {p: k for k, p in enumerate(parties)}
         for n, s in enumerate(self.subjects):
-            first, last = self.alive(s)
-            cube[n, :, (years >= first) & (years <= last) & (years > self.known_until[s.id])] = MISSING
+            cube[n, :, :] = self.default(s)
             for p in parties:
                 arr = self.codes.get((s.id, p))
                 if arr is not None:
@@ -363,12 +413,10 @@ def _igo_year(src: _Source) -> pa.Table:
             where[i, k] = at.get(party, -1)
     ioname, orgname, year, rows = [], [], [], []
     for n, s in enumerate(src.subjects):
-        first, last = src.alive(s)
-        default = np.where((np.array(list(src.years)) > src.known_until[s.id]), np.int8(MISSING), np.int8(0)).astype(
-            np.int8
-        )
+        living = src.living(s)
+        default = src.default(s)
         for i, y in enumerate(src.years):
-            if y < first or y > last:
+            if not living[i]:
                 continue
             ioname.append(s.id)
             orgname.append(s.names[-1])
