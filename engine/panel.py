@@ -20,12 +20,13 @@ done (``engine.datasets.cow_export.standing_after``):
 Shapes (:data:`SHAPES`):
 
 * ``state-year``: one row per state and year (``iso3``, ``ccode``, ``stateabb``, ``year``),
-  ``memberships`` (the number of subjects it was a full member of; missing when any of its
-  cells that year is missing), ``unknown`` (how many of its cells are missing) and one column
-  per subject with the code;
+  ``memberships`` (the number of subjects it was a full member of; missing when ``unknown`` is
+  not 0), ``unknown`` (how many of its cells the record does not cover: beyond its coverage or
+  left missing by the COW panel; a standing COW has no code for is missing in its cell, but
+  known not to be a full membership) and one column per subject with the code;
 * ``dyad-year``: one row per pair of states (``iso3_1`` < ``iso3_2``) and year, ``shared``: the
-  number of subjects both were full members of (peacesciencer's ``add_igos``); missing when a
-  cell of either state is missing that year;
+  number of subjects both were full members of (peacesciencer's ``add_igos``); missing when
+  either state has an ``unknown`` cell that year;
 * ``igo-year``: one row per subject and year it existed (``ioname``, ``orgname``, ``year``) and
   one column per COW state (``afghanistan`` … ``zimbabwe``), as in the COW IGO-year panel.
 
