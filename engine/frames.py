@@ -30,6 +30,7 @@ from ..events.dates import parse_date
 from ..events.errors import BadDate, TimelineError
 
 __all__ = [
+    "EDTF_FIELDS",
     "EVENT_COLUMNS",
     "ComparisonFrames",
     "DiffFrames",
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 EXTRA_HINT = "pip install 'timeline-engine[frames]'"
+EDTF_FIELDS = ("date", "effective", "since", "until", "founded", "dissolved", "entered_into_force")
 HTML_ROWS = 60  # rows shown by _repr_html_ before "… more rows"
 
 # Column kinds: "text", "edtf" (EDTF text + _day/_lo/_hi), "day" (an ISO day), "int", "bool",
@@ -241,6 +243,10 @@ def _cell(value: Any) -> str:
 
 
 def _plain(value: Any) -> str:
+    if isinstance(value, Mapping) and set(value) == {"from", "to"}:
+        return f"{value['from']}..{value['to']}"
+    if isinstance(value, Mapping) and not ({"title", "ref"} & set(value)):
+        return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, Mapping):
         ref = value.get("ref") or ""
         return str(value.get("title") or ref) + (f" ({ref})" if value.get("title") and ref else "")
@@ -280,7 +286,20 @@ class Frames:
     __slots__ = ()
 
     def _frame(self, part: str | None = None) -> tuple[list[Mapping[str, Any]], Columns]:
-        raise NotImplementedError
+        """By default the rows of the answer's JSON: the list itself, or the list of rows named
+        ``part`` in it (the only list of rows when ``part`` is not given); columns typed by guess,
+        EDTF columns among :data:`EDTF_FIELDS` typed as EDTF."""
+        payload = self.to_json()  # type: ignore[attr-defined]
+        if isinstance(payload, Mapping):
+            lists = {k: v for k, v in payload.items() if isinstance(v, list) and all(isinstance(r, Mapping) for r in v)}
+            if part is None and len(lists) == 1:
+                part = next(iter(lists))
+            if part not in lists:
+                raise _bad_part(str(part), lists)
+            payload = lists[part]
+        rows = [dict(r) for r in payload]
+        names = {k for r in rows for k in r}
+        return rows, tuple((n, "edtf") for n in EDTF_FIELDS if n in names)
 
     def _frame_caption(self) -> str:
         return ""
@@ -288,7 +307,9 @@ class Frames:
     def _html_parts(self) -> list[tuple[str, list[Mapping[str, Any]], list[str]]]:
         """(caption, rows, columns) for each table the answer shows in a notebook."""
         rows, columns = self._frame()
-        return [(self._frame_caption(), list(rows), [n for n, _ in columns] or None)]  # type: ignore[list-item]
+        names = [n for n, _ in columns]
+        names += [k for k in dict.fromkeys(k for r in rows for k in r) if k not in names]
+        return [(self._frame_caption(), list(rows), names)]
 
     def to_arrow(self, part: str | None = None) -> pa.Table:
         """The answer as an Arrow table (typed date columns beside each EDTF text)."""

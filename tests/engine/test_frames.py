@@ -183,3 +183,22 @@ def test_sql_refuses_anything_but_one_select(query, message):
         tl.sql(query).fetchall()
     expected = message or "refused: timeline sql cannot read or write files, attach databases or load extensions"
     assert str(e.value) == expected
+
+
+def test_an_answer_class_that_only_mixes_in_frames_converts_the_rows_of_its_json():
+    from timeline_engine.engine.frames import Frames
+
+    class Memberships(Frames):
+        def to_json(self):
+            return {"party": "UZB", "memberships": [{"subject": "CSTO", "since": "2006-22", "count": 1}]}
+
+    table = Memberships().to_arrow()
+    assert table.column_names == ["since", "since_day", "since_lo", "since_hi", "subject", "count"]
+    assert table.to_pylist()[0]["since_hi"] == date(2006, 8, 31)
+    assert table.schema.field("count").type == pa.int64()
+    assert "<td>CSTO</td>" in Memberships()._repr_html_()
+
+
+def test_a_row_inside_an_uncertainty_window_shows_the_window_in_html(catalog):
+    html = catalog.members("CSTO", on="2006-07-15")._repr_html_()
+    assert "<th>window</th>" in html and "<td>2006-06-01..2006-08-31</td>" in html
