@@ -236,3 +236,18 @@ def test_a_store_imported_from_a_cow_panel_gives_ccode_and_keeps_its_missing_cel
         ]
     finally:
         tl.store.close()
+
+
+def test_the_panel_command_reads_event_files_as_json_lines(small, write_events, tmp_path):
+    path = write_events(small.records)
+    out = tmp_path / "p.jsonl"
+    result = run("panel", "ORG", "--shape", "igo-year", "--events", path, "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["year"], r["kazakhstan"], r["mongolia"]) for r in rows] == [
+        (2000, 0, 0),
+        (2001, 1, 0),
+        (2002, 1, 3),
+        (2003, 0, 3),
+    ]
+    assert "note: cells after the last year the record covers for a subject are missing: ORG 2003" in result.stderr
