@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__
-from . import charts, citations, datasets, queries, store
+from . import charts, citations, datasets, panels, queries, store
 from .common import OneLineErrors, handles_errors
 
 __all__ = ["app", "main"]
@@ -55,6 +55,7 @@ _ROOMS: tuple[dict[str, Any], ...] = (
     datasets.COMMANDS,
     charts.COMMANDS,
     citations.COMMANDS,
+    panels.COMMANDS,
 )
 for _room in _ROOMS:
     for _name, _fn in _room.items():

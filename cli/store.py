@@ -12,8 +12,7 @@ from typing import Annotated
 import typer
 
 from ..engine.aggregates import DEFAULT_SQL_LIMIT, DEFAULT_SQL_TIMEOUT, readonly_sql
-from ..engine.datasets import CowPanel
-from ..engine.datasets.cow_export import write_cow_igo_year
+from ..engine.datasets.cow_export import write_igo_year
 from ..engine.exports import check_out_path, export_events, read_parquet
 from ..engine.store import Store
 from ..events.codec import event_from_record
@@ -242,12 +241,9 @@ def export_cmd(
         check_out_path(out, protect=[store])
     tl = load_timeline(ctx, events, store, as_known)
     if to is ExportFormat.cow_igo_year:
-        side = tl.store.side_records("cow-igo") if tl.store is not None else {}
-        if not side:
-            raise TimelineError("--to cow-igo-year needs a store that holds an import made with --from cow-igo")
         if out is None:
             raise TimelineError("--to cow-igo-year needs --out FILE (.csv or .csv.gz)")
-        n = write_cow_igo_year(tl, CowPanel.from_tables(side), out)
+        n = write_igo_year(tl, out)
         typer.echo(f"exported {n} IGO-year row(s) to {out}", err=True)
         return
     n = export_events(tl.log(), to.value, out, protect=[store])

@@ -1,5 +1,5 @@
 """Replay, state on a date, diff, history, explain, the index, the DuckDB store, aggregates,
-comparisons and charts.
+comparisons, panels and charts; every answer converts to Arrow, pandas and polars (``engine.frames``).
 
 >>> from timeline_engine.engine import Timeline
 >>> Timeline.load().members("CSTO", on="2005").parties
@@ -10,6 +10,7 @@ from .aggregates import members_per_period, overlap, run_readonly_sql, tenures
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .compare import Comparison, Disagreement, compare_standings
 from .fold import Folded, fold
+from .panel import Panel, panel
 from .store import Store
 from .subjects import Subject
 from .timeline import Timeline
@@ -27,6 +28,7 @@ __all__ = [
     "MembershipRow",
     "Memberships",
     "OfficeRow",
+    "Panel",
     "State",
     "Store",
     "Subject",
@@ -35,6 +37,7 @@ __all__ = [
     "fold",
     "members_per_period",
     "overlap",
+    "panel",
     "run_readonly_sql",
     "tenures",
     "validate_events",

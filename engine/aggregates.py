@@ -19,6 +19,7 @@ import duckdb
 
 from ..events.errors import BadEvent, TimelineError
 from ..events.vocabulary import FULL_STANDING
+from .frames import Columns, RowList
 
 __all__ = [
     "DEFAULT_SQL_LIMIT",
@@ -26,10 +27,24 @@ __all__ = [
     "SqlAnswer",
     "members_per_period",
     "overlap",
+    "readonly_relation",
     "readonly_sql",
     "run_readonly_sql",
     "tenures",
 ]
+
+STATS_COLUMNS: Columns = (("period", "int"), ("standing", "text"), ("any_time", "int"), ("whole_period", "int"))
+OVERLAP_COLUMNS: Columns = (("period", "int"), ("both_any_time", "int"), ("both_certain", "int"), ("parties", "texts"))
+TENURE_COLUMNS: Columns = (
+    ("office", "text"),
+    ("holder", "text"),
+    ("nationality", "text"),
+    ("since", "edtf"),
+    ("until", "edtf"),
+    ("days_at_least", "int"),
+    ("days_at_most", "int"),
+    ("in_office", "bool"),
+)
 
 _STEP = {"year": 1, "decade": 10}
 
@@ -43,10 +58,13 @@ def _periods(by: str, start: int, end: int) -> tuple[int, int, int]:
     return start, end, step
 
 
-def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
+def _rows(con, sql: str, params: list, columns: Columns = (), caption: str = "") -> RowList:
+    """The rows as dicts (dates as ISO text, as the JSON output prints them), in a list that is
+    also a frame (``.to_arrow()``, ``.to_pandas()``, ``.to_polars()``) with typed ``columns``."""
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]
-    return [{c: (v.isoformat() if isinstance(v, date) else v) for c, v in zip(cols, row)} for row in cur.fetchall()]
+    rows = [{c: (v.isoformat() if isinstance(v, date) else v) for c, v in zip(cols, row)} for row in cur.fetchall()]
+    return RowList(rows, columns, caption)
 
 
 def members_per_period(
@@ -56,7 +74,7 @@ def members_per_period(
     start: int | None = None,
     end: int | None = None,
     standing: str | None = "all",
-) -> list[dict[str, Any]]:
+) -> RowList:
     """Per period and standing: parties holding it at some time, and for the whole period."""
     s = timeline.subject(subject)
     con, spells = timeline.connection()
@@ -81,12 +99,12 @@ def members_per_period(
         GROUP BY ALL ORDER BY period, standing
     """,
         [step, first, last + 1, step, s.id] + ([standing] if filt else []),
+        STATS_COLUMNS,
+        f"{s.id}: parties per {by}",
     )
 
 
-def overlap(
-    timeline, a: str, b: str, by: str = "year", start: int | None = None, end: int | None = None
-) -> list[dict[str, Any]]:
+def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None, end: int | None = None) -> RowList:
     """Per period: parties that were full participants of both subjects on a common day."""
     sa, sb = timeline.subject(a), timeline.subject(b)
     con, spells = timeline.connection()
@@ -113,10 +131,12 @@ def overlap(
         GROUP BY period ORDER BY period
     """,
         [step, first, last + 1, step, sa.id, FULL_STANDING[sa.kind], sb.id, FULL_STANDING[sb.kind]],
+        OVERLAP_COLUMNS,
+        f"{sa.id} and {sb.id}: full participants of both, per {by}",
     )
 
 
-def tenures(timeline, subject: str, office: str | None = None) -> list[dict[str, Any]]:
+def tenures(timeline, subject: str, office: str | None = None) -> RowList:
     """Office terms with their length in days: at least (certain) and at most (possible)."""
     s = timeline.subject(subject)
     con, spells = timeline.connection()
@@ -132,6 +152,8 @@ def tenures(timeline, subject: str, office: str | None = None) -> list[dict[str,
         ORDER BY office, possible_from
     """,
         [s.id] + ([office] if office else []),
+        TENURE_COLUMNS,
+        f"{s.id}: office terms",
     )
 
 
@@ -261,3 +283,26 @@ def _value(text: str | None) -> Any:
     if text is None:
         return None
     return json.loads(text, parse_float=decimal.Decimal)
+
+
+def readonly_relation(timeline, query: str) -> duckdb.DuckDBPyRelation:
+    """A DuckDB relation for one SELECT over the views ``events``, ``spans`` and ``office_terms`` as
+    this timeline knows them (``Timeline.sql``); anything else is refused. It runs on the timeline's
+    own connection (where its as-known views live), locked against files, attached databases and
+    extensions from then on."""
+    con, _ = timeline.connection()
+    last = _checked(con, query)
+    if len(con.extract_statements(query)) != 1:
+        raise TimelineError("Timeline.sql takes one SELECT statement; run several one by one")
+    for setting in ("SET enable_external_access = false", "SET lock_configuration = true"):
+        with contextlib.suppress(duckdb.Error):  # already locked by an earlier query on this connection
+            con.execute(setting)
+    try:
+        return con.sql(last)
+    except duckdb.PermissionException:
+        raise TimelineError(_REFUSED_ACCESS) from None
+    except duckdb.Error as e:
+        text = str(e)
+        if "extension" in text.lower():
+            raise TimelineError(_REFUSED_ACCESS) from None
+        raise TimelineError(f"SQL error: {text.splitlines()[0]}") from None

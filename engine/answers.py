@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 
+from .frames import DiffFrames, ExplanationFrames, MembersFrames, MembershipsFrames, StateFrames
+
 __all__ = [
     "BodyRow",
     "Diff",
@@ -130,7 +132,7 @@ class MembershipRow(Row):
 
 
 @attrs.frozen(kw_only=True)
-class Memberships:
+class Memberships(MembershipsFrames):
     """Every subject a party stood in on a day or over a period (a party's own view)."""
 
     party: str
@@ -154,7 +156,7 @@ class Memberships:
 
 
 @attrs.frozen(kw_only=True)
-class Members:
+class Members(MembersFrames):
     """Who held a standing in a subject on a day or over a period."""
 
     subject: str
@@ -179,7 +181,7 @@ class Members:
 
 
 @attrs.frozen(kw_only=True)
-class State:
+class State(StateFrames):
     subject: str
     answered_for: str
     on: str
@@ -206,7 +208,7 @@ class State:
 
 
 @attrs.frozen(kw_only=True)
-class Diff:
+class Diff(DiffFrames):
     """What changed between the moment just before ``from_`` began and the end of ``to``.
 
     Each row of ``joined``/``left``/``changed``/``offices`` carries the ``date`` of the last event
@@ -244,7 +246,7 @@ class Diff:
 
 
 @attrs.frozen(kw_only=True)
-class Explanation:
+class Explanation(ExplanationFrames):
     subject: str
     answered_for: str
     party: str

@@ -27,6 +27,7 @@ from ..events.codec import event_to_record
 from ..events.dates import When, parse_period
 from ..events.model import Event
 from ..events.parties import party_name, resolve_party
+from .frames import ComparisonFrames
 from .tracks import FOREVER, Track
 
 __all__ = ["Comparison", "Disagreement", "compare_standings", "possible_standings"]
@@ -77,7 +78,7 @@ class Disagreement:
 
 
 @attrs.frozen(kw_only=True)
-class Comparison:
+class Comparison(ComparisonFrames):
     """Every disagreement on a subject between two records, and the days compared."""
 
     subject: str

@@ -222,6 +222,20 @@ class Timeline:
             self._connection = (store.con, spells)
         return self._connection
 
+    def sql(self, query: str) -> duckdb.DuckDBPyRelation:
+        """A DuckDB relation for one read-only SELECT over this record's views ``events``,
+        ``spans`` and ``office_terms`` (as known), whatever holds the record: the catalog, event
+        files or a store. ``.df()``, ``.pl()``, ``.arrow()`` or ``.fetchall()`` give the rows;
+        anything but a SELECT is refused (``TimelineError``), and the connection cannot reach
+        files, attached databases or extensions.
+
+        >>> Timeline.load().sql("SELECT count(DISTINCT party) FROM spans WHERE subject = 'SCO'").fetchall()
+        [(18,)]
+        """
+        from .aggregates import readonly_relation  # aggregates imports nothing from here at import time
+
+        return readonly_relation(self, query)
+
     # -- subjects ------------------------------------------------------------------------
     def _subject_lookup(self) -> dict[str, str]:
         return subject_lookup(self.subjects_by_id, self.record.subject_names())

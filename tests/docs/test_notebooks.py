@@ -121,3 +121,24 @@ def test_a_diff_over_one_year_reports_a_change_dated_by_that_year(catalog):
     assert {"office": "secretary-general", "from": "Zhang Deguang", "to": "Bolat Nurgaliyev"} in [
         {k: o[k] for k in contract} for o in offices
     ]
+
+
+def test_the_notebooks_show_answers_as_frames_not_through_printers_of_their_own():
+    for path in NOTEBOOKS:
+        source = "\n".join(c.source for c in code_cells(nbformat.read(path, as_version=4)))
+        assert ".ljust(" not in source and "def table(" not in source, f"{path.name} prints a table by hand"
+        html = [
+            o
+            for c in code_cells(nbformat.read(path, as_version=4))
+            for o in c.outputs
+            if "text/html" in o.get("data", {})
+        ]
+        assert html, f"{path.name} shows no answer as a table"
+
+
+def test_notebook_02_reads_the_correlates_of_war_panel_with_the_importer():
+    source = "\n".join(
+        c.source for c in code_cells(nbformat.read(NOTEBOOK_DIR / "02-what-changed.ipynb", as_version=4))
+    )
+    assert "import_cow_igo_year(" in source
+    assert "read_csv" not in source and "resolve_party" not in source

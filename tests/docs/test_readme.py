@@ -76,3 +76,12 @@ def test_the_python_examples_run(tmp_path, monkeypatch):
     for code in blocks("python"):
         namespace: dict = {}
         exec(compile(code, "README.md", "exec"), namespace)
+
+
+def test_every_panel_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    panel_block = next(b for b in blocks("sh") if "timeline panel" in b)
+    for args in commands(panel_block):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+    assert (tmp_path / "dyads.parquet").is_file() and (tmp_path / "sco.csv").is_file()
