@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import attrs
 
@@ -26,6 +26,7 @@ OPEN_END = date(9999, 12, 31)
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SEASON = re.compile(r"^(\d{4})-(2[1-4])$")
 _ONE_OF = re.compile(r"^\[(\d{4}(?:-\d{2}){0,2})\.\.(\d{4}(?:-\d{2}){0,2})\]$")  # one of: [1951..1955]
+_WEEK = re.compile(r"^\d{4}-?W\d{2}$")  # an ISO week without its day
 _QUALIFIERS = "?~%"
 _EXAMPLES = "expected EDTF such as 1992-05-15, 2012-06, 1993, 2006-22 (summer), 2012? or 2007~"
 _RANGE = "years 0001-9999"
@@ -176,20 +177,33 @@ def parse_instant(text: str) -> datetime:
     """Parse a transaction time (ISO 8601 date or date-time) as an aware UTC datetime.
 
     A bare date, month or year means the end of it, so ``--as-known 2020-01-01`` includes
-    everything recorded on that day and ``--as-known 2020`` everything recorded in 2020.
+    everything recorded on that day and ``--as-known 2020`` everything recorded in 2020. A
+    date-time is read by pendulum's ISO 8601 parser: offsets (``+02:00``, ``Z``), fractions of a
+    second, the basic format (``20240501T120000Z``), week and ordinal dates (``2024-W18-3``,
+    ``2024-122``, which as dates alone also mean the end of that day); without an offset it is UTC.
     """
     s = str(text).strip()
     expected = f"bad date-time {s[:80]!r}: expected ISO 8601 such as 2024-05-01 or 2024-05-01T12:00:00Z"
     m = _ISO.match(s)
     try:
         if m:
-            d = _iso(s, m).hi
-            return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=UTC)
-        dt = datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s)
-        if not isinstance(dt, datetime) or ("T" not in s.upper() and " " not in s):
-            raise ValueError(s)
-        if dt.tzinfo is None:
-            dt = dt.replace(tzinfo=UTC)
-        return dt.astimezone(UTC)
-    except (BadDate, ValueError, OverflowError):
+            return _end_of_day(_iso(s, m).hi)
+        # pendulum costs ~50 ms to import: only a date-time pays for it, a bare date never does.
+        from pendulum.parsing import ParserError, parse_iso8601
+
+        try:
+            parsed = parse_iso8601(s.upper())  # ISO 8601 letters (T, Z, W) in either case
+        except ParserError:
+            raise ValueError(s) from None
+        if isinstance(parsed, datetime):
+            dt = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+            return dt.astimezone(UTC).replace(tzinfo=UTC)
+        if isinstance(parsed, date):  # a week or ordinal date: the end of it, like a bare date
+            return _end_of_day(parsed + timedelta(days=6) if _WEEK.match(s) else parsed)
+        raise ValueError(s)  # a duration or a time alone is not an instant
+    except (BadDate, ValueError, OverflowError, TypeError):
         raise BadDate(expected) from None
+
+
+def _end_of_day(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=UTC)
