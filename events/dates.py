@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import attrs
 
@@ -26,7 +26,7 @@ OPEN_END = date(9999, 12, 31)
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SEASON = re.compile(r"^(\d{4})-(2[1-4])$")
 _ONE_OF = re.compile(r"^\[(\d{4}(?:-\d{2}){0,2})\.\.(\d{4}(?:-\d{2}){0,2})\]$")  # one of: [1951..1955]
-_WEEK = re.compile(r"^\d{4}-?W\d{2}$")  # an ISO week without its day
+_TIME_PART = re.compile(r"[Tt ]\d")  # a date-time has its time after T (or a space)
 _QUALIFIERS = "?~%"
 _EXAMPLES = "expected EDTF such as 1992-05-15, 2012-06, 1993, 2006-22 (summer), 2012? or 2007~"
 _RANGE = "years 0001-9999"
@@ -179,8 +179,9 @@ def parse_instant(text: str) -> datetime:
     A bare date, month or year means the end of it, so ``--as-known 2020-01-01`` includes
     everything recorded on that day and ``--as-known 2020`` everything recorded in 2020. A
     date-time is read by pendulum's ISO 8601 parser: offsets (``+02:00``, ``Z``), fractions of a
-    second, the basic format (``20240501T120000Z``), week and ordinal dates (``2024-W18-3``,
-    ``2024-122``, which as dates alone also mean the end of that day); without an offset it is UTC.
+    second, the basic format (``20240501T120000Z``), week and ordinal dates with a time
+    (``2024-W18-3T12:00Z``, ``2024-122T12:00Z``); without an offset it is UTC. A week, an ordinal
+    date or a duration without a time is refused, as before.
     """
     s = str(text).strip()
     expected = f"bad date-time {s[:80]!r}: expected ISO 8601 such as 2024-05-01 or 2024-05-01T12:00:00Z"
@@ -195,12 +196,10 @@ def parse_instant(text: str) -> datetime:
             parsed = parse_iso8601(s.upper())  # ISO 8601 letters (T, Z, W) in either case
         except ParserError:
             raise ValueError(s) from None
-        if isinstance(parsed, datetime):
-            dt = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-            return dt.astimezone(UTC).replace(tzinfo=UTC)
-        if isinstance(parsed, date):  # a week or ordinal date: the end of it, like a bare date
-            return _end_of_day(parsed + timedelta(days=6) if _WEEK.match(s) else parsed)
-        raise ValueError(s)  # a duration or a time alone is not an instant
+        if not isinstance(parsed, datetime) or not _TIME_PART.search(s):
+            raise ValueError(s)  # a week, an ordinal date or a duration alone is not an instant
+        dt = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        return dt.astimezone(UTC).replace(tzinfo=UTC)
     except (BadDate, ValueError, OverflowError, TypeError):
         raise BadDate(expected) from None
 
