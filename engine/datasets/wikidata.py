@@ -286,6 +286,7 @@ def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
     statements: list[_Statement] = []
     skipped: dict[str, int] = {}
     examples: dict[str, str] = {}
+    seen: dict[str, int] = {}  # statement ref -> the binding that read it
 
     def skip(reason: str, number: int, key: str) -> None:
         skipped[key] = skipped.get(key, 0) + 1
@@ -301,11 +302,16 @@ def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
         if info["inception"] is None:
             inception, _ = _time(b, "inception", where)
             info["inception"] = inception
-        if st is None:
+        if st is not None and st.ref in seen:
+            # One statement on several rows: an OPTIONAL variable with two values (two short
+            # names, two ISO codes) multiplies the rows. The first row is read.
+            skip(f"statement {st.ref} again (first read at binding {seen[st.ref]})", number, "repeated")
+        elif st is None:
             skip(why or "not usable", number, "no party code")
         elif why:
             skip(why, number, "imprecise time")
         else:
+            seen[st.ref] = number
             statements.append(st)
 
     events: list[Event] = []
@@ -463,5 +469,6 @@ def _skip_notes(skipped: dict[str, int], examples: dict[str, str]) -> list[str]:
         "imprecise time": "statement(s) with a time that is not a year, month or day",
         "no party code": "membership(s) of an item with no ISO 3166 alpha-3 code",
         "no founding": "statement(s) of an organization with no date at all",
+        "repeated": "row(s) repeating a statement already read",
     }
     return [f"skipped {n} {what[key]} (first: {examples[key]})" for key, n in skipped.items()]

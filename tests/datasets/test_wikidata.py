@@ -226,3 +226,15 @@ def test_the_cli_reports_a_bad_binding_in_one_line(tmp_path, sample):
         f"error: {bad}: binding 1: ?statement 'not-a-statement' is not a Wikidata statement URI "
         "(http://www.wikidata.org/entity/statement/Q…-…)"
     ]
+
+
+def test_a_statement_repeated_on_several_rows_is_read_once(sample):
+    first = binding(sample, 3)
+    again = binding(sample, 3)
+    again["orgShort"]["value"] = "ShOS"  # a second English short name multiplies the row
+    got = wikidata_events(one(sample, first, again))
+    assert [e.kind for e in got.events] == ["founded", "joined"]
+    assert {e.subject for e in got.events} == {"SCO"}
+    assert got.skipped == 1 and got.notes[0].startswith(
+        "skipped 1 row(s) repeating a statement already read (first: binding 2: statement wikidata:Q813$"
+    )
