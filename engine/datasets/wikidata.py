@@ -28,8 +28,8 @@ How statements become events:
 * **Subject ids**: the organization's short name (``?orgShort``, P1813) in upper case when
   the query selects it, else its QID (``Q485207``); its name is its label (``?orgLabel``).
 * Each organization gets a ``founded`` event: from its inception (P571, ``?inception`` with
-  ``?inceptionPrecision``) when selected, otherwise dated by the earliest statement in the
-  data, which the event's note says.
+  ``?inceptionPrecision``) when selected, otherwise (or when a statement starts before it)
+  dated by the earliest statement in the data, which the event's note says.
 * Office ids come from the position's label, cut at " of " (``Secretary-General of the
   Shanghai Cooperation Organisation`` → ``secretary-general``); the holder is the person's
   label and the nationality ``?nationality`` (an ISO alpha-3 code) when selected.
@@ -321,27 +321,30 @@ def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
         info["sid"] = sid
         name = info["label"] or qid
         own = [s for s in statements if s.org == qid]
-        if info["inception"] is not None:
-            t = info["inception"]
+        dated = [s for s in own if s.start is not None]
+        first = min(dated, key=lambda s: (s.start.lo, s.number)) if dated else None  # type: ignore[union-attr]
+        inception = info["inception"]
+        if inception is not None and (first is None or inception.lo <= first.start.lo):  # type: ignore[union-attr]
+            t = inception
             src = Source(title="Wikidata item: inception (P571)", ref=f"wikidata:{qid}", url=_item_url(qid, "P571"))
             note = None
-        else:
-            dated = [s for s in own if s.start is not None]
-            if not dated:
-                notes.append(
-                    f"{sid} ({name}): no inception (P571) and no dated statement: not declared, its statements skipped"
-                )
-                for s in own:
-                    skip("its organization has no date", s.number, "no founding")
-                statements = [s for s in statements if s.org != qid]
-                continue
-            first = min(dated, key=lambda s: (s.start.lo, s.number))  # type: ignore[union-attr]
+        elif first is not None:
             t = first.start  # type: ignore[assignment]
             src = _source(first, "start")
-            note = (
-                "Dated by the earliest statement in this Wikidata query result (binding "
-                f"{first.number}): the query did not select the organization's inception (P571)."
+            why = (
+                f"Wikidata's inception (P571), {inception.text}, is later than this statement's start"
+                if inception is not None
+                else "the query did not select the organization's inception (P571)"
             )
+            note = f"Dated by the earliest statement in this Wikidata query result (binding {first.number}): {why}."
+        else:
+            notes.append(
+                f"{sid} ({name}): no inception (P571) and no dated statement: not declared, its statements skipped"
+            )
+            for s in own:
+                skip("its organization has no date", s.number, "no founding")
+            statements = [s for s in statements if s.org != qid]
+            continue
         events.append(
             SubjectEvent(
                 id=f"{sid.lower()}-{t.text}-founded-wd",

@@ -238,3 +238,17 @@ def test_a_statement_repeated_on_several_rows_is_read_once(sample):
     assert got.skipped == 1 and got.notes[0].startswith(
         "skipped 1 row(s) repeating a statement already read (first: binding 2: statement wikidata:Q813$"
     )
+
+
+def test_an_inception_later_than_a_start_gives_way_to_the_earliest_statement(sample):
+    rows = [binding(sample, n) for n in (8, 9)]  # CSTO: Armenia and Kazakhstan from 2002-10-07
+    for b in rows:
+        b["inception"]["value"] = "2003-01-01T00:00:00Z"
+    got = wikidata_events(one(sample, *rows))
+    (founded,) = [e for e in got.events if e.kind == "founded"]
+    assert founded.date.text == "2002-10-07"
+    assert founded.note == (
+        "Dated by the earliest statement in this Wikidata query result (binding 1): "
+        "Wikidata's inception (P571), 2003-01-01, is later than this statement's start."
+    )
+    assert Timeline(got.events).members("CSTO", on="2003").parties == ["ARM", "KAZ"]
