@@ -334,16 +334,19 @@ def _shorten(text: str, limit: int = _TITLE_CHARS) -> str:
 
 
 def sources_caption(sources: Sequence, limit: int = _CAPTION_SOURCES) -> str:
-    """``Sources: …`` naming the distinct sources (their titles, shortened; a bare ref when
-    untitled), the most cited first, at most ``limit`` and then how many more."""
-    counts: dict[str, int] = {}
+    """``Sources: …`` naming the distinct sources by title (shortened; the ref when untitled), the
+    most cited first; a title shared by several records (``Wikidata statement``) says how many
+    (``×14``); at most ``limit`` titles, then how many more."""
+    cited: dict[str, int] = {}
+    refs: dict[str, set[str]] = {}
     for src in sources:
         name = _shorten(src.title or src.ref)
-        counts[name] = counts.get(name, 0) + 1
-    if not counts:
+        cited[name] = cited.get(name, 0) + 1
+        refs.setdefault(name, set()).add(src.ref)
+    if not cited:
         return ""
-    names = sorted(counts, key=lambda n: (-counts[n], n))
-    shown = names[:limit]
+    names = sorted(cited, key=lambda n: (-len(refs[n]), -cited[n], n))
+    shown = [f"{n} ×{len(refs[n])}" if len(refs[n]) > 1 else n for n in names[:limit]]
     more = len(names) - len(shown)
     text = "Sources: " + "; ".join(shown)
     return text + (f"; and {more} more (timeline explain lists them)" if more else "") + "."

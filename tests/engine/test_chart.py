@@ -370,6 +370,15 @@ def test_a_long_list_of_sources_is_cut_short_in_the_caption():
     assert text.count("…") == 8 and text.endswith("; and 4 more (timeline explain lists them).")
 
 
+def test_a_title_shared_by_several_records_says_how_many():
+    from timeline_engine.engine.chart import sources_caption
+    from timeline_engine.events.model import Source
+
+    wd = [Source(title="Wikidata statement", ref=f"wikidata:Q{k}$x") for k in range(3)]
+    other = Source(title="A treaty", ref="t")
+    assert sources_caption([other, other, *wd, wd[0]]) == "Sources: Wikidata statement ×3; A treaty."
+
+
 def test_width_height_and_dpi_set_the_size_of_the_image(log, tmp_path):
     from matplotlib.image import imread
 
