@@ -27,6 +27,8 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SEASON = re.compile(r"^(\d{4})-(2[1-4])$")
 _ONE_OF = re.compile(r"^\[(\d{4}(?:-\d{2}){0,2})\.\.(\d{4}(?:-\d{2}){0,2})\]$")  # one of: [1951..1955]
 _TIME_PART = re.compile(r"[Tt ]\d")  # a date-time has its time after T (or a space)
+# 2024-05-01T12:00:00.123456+00:00 (or Z): the extended form that stores and exports write
+_CANONICAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?$")
 _QUALIFIERS = "?~%"
 _EXAMPLES = "expected EDTF such as 1992-05-15, 2012-06, 1993, 2006-22 (summer), 2012? or 2007~"
 _RANGE = "years 0001-9999"
@@ -178,10 +180,12 @@ def parse_instant(text: str) -> datetime:
 
     A bare date, month or year means the end of it, so ``--as-known 2020-01-01`` includes
     everything recorded on that day and ``--as-known 2020`` everything recorded in 2020. A
-    date-time is read by pendulum's ISO 8601 parser: offsets (``+02:00``, ``Z``), fractions of a
-    second, the basic format (``20240501T120000Z``), week and ordinal dates with a time
-    (``2024-W18-3T12:00Z``, ``2024-122T12:00Z``); without an offset it is UTC. A week, an ordinal
-    date or a duration without a time is refused, as before.
+    date-time in the extended form that stores and exports write (``2024-05-01T12:00:00.5+02:00``,
+    ``…Z``) takes the standard library's parser, the hot path of an import; every other ISO 8601
+    form is read by pendulum's parser: the basic format (``20240501T120000Z``), week and ordinal
+    dates with a time (``2024-W18-3T12:00Z``, ``2024-122T12:00Z``), a space for ``T``, lower-case
+    letters, decimal commas. Without an offset the time is UTC. A week, an ordinal date or a
+    duration without a time is refused, as before.
     """
     s = str(text).strip()
     expected = f"bad date-time {s[:80]!r}: expected ISO 8601 such as 2024-05-01 or 2024-05-01T12:00:00Z"
@@ -189,19 +193,37 @@ def parse_instant(text: str) -> datetime:
     try:
         if m:
             return _end_of_day(_iso(s, m).hi)
-        # pendulum costs ~50 ms to import: only a date-time pays for it, a bare date never does.
-        from pendulum.parsing import ParserError, parse_iso8601
-
-        try:
-            parsed = parse_iso8601(s.upper())  # ISO 8601 letters (T, Z, W) in either case
-        except ParserError:
-            raise ValueError(s) from None
+        if _CANONICAL.match(s):  # the form stores and exports write: the standard library's C parser, 3x faster
+            parsed = datetime.fromisoformat(s)
+        else:  # every other ISO 8601 form: pendulum's parser
+            parsed = _iso8601(s.upper())  # ISO 8601 letters (T, Z, W) in either case
         if not isinstance(parsed, datetime) or not _TIME_PART.search(s):
             raise ValueError(s)  # a week, an ordinal date or a duration alone is not an instant
-        dt = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-        return dt.astimezone(UTC).replace(tzinfo=UTC)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
     except (BadDate, ValueError, OverflowError, TypeError):
         raise BadDate(expected) from None
+
+
+_PARSER = None
+
+
+def _iso8601(text: str):
+    """pendulum's ISO 8601 parser (its C extension), imported on first use: pendulum costs ~50 ms
+    to import, so a bare date never pays for it."""
+    global _PARSER  # noqa: PLW0603 - a lazily imported function, set once
+    if _PARSER is None:
+        from pendulum.parsing import ParserError, parse_iso8601
+
+        def parse(value: str):
+            try:
+                return parse_iso8601(value)
+            except ParserError:
+                raise ValueError(value) from None
+
+        _PARSER = parse
+    return _PARSER(text)
 
 
 def _end_of_day(d: date) -> datetime:

@@ -204,6 +204,7 @@ def test_a_bad_recorded_time_says_what_is_expected():
         ("2020-01-01 10:00", datetime(2020, 1, 1, 10, tzinfo=UTC)),
         ("2020-W01-3T10:00Z", datetime(2020, 1, 1, 10, tzinfo=UTC)),
         ("2020-001T10:00:00+01:00", datetime(2020, 1, 1, 9, tzinfo=UTC)),
+        ("2020-01-01T10:00:00,5Z", datetime(2020, 1, 1, 10, 0, 0, 500000, tzinfo=UTC)),
     ],
 )
 def test_pendulum_reads_iso_8601_date_times_in_every_form(text, expected):
