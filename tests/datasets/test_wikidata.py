@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from timeline_engine.cli.app import app
@@ -252,3 +255,15 @@ def test_an_inception_later_than_a_start_gives_way_to_the_earliest_statement(sam
         "Wikidata's inception (P571), 2003-01-01, is later than this statement's start."
     )
     assert Timeline(got.events).members("CSTO", on="2003").parties == ["ARM", "KAZ"]
+
+
+@settings(max_examples=60)
+@given(day=st.dates(min_value=date(1000, 1, 1), max_value=date(2999, 12, 31)), precision=st.sampled_from([9, 10, 11]))
+def test_a_time_and_its_precision_become_the_edtf_date_of_that_precision_holding_the_day(sample, day, precision):
+    b = binding(sample, 1)
+    b["start"]["value"] = f"{day.isoformat()}T00:00:00Z"
+    b["startPrecision"]["value"] = str(precision)
+    got = wikidata_events(one(sample, b))
+    (joined,) = [e for e in got.events if e.kind == "joined"]
+    assert joined.date.text == day.isoformat()[: {9: 4, 10: 7, 11: 10}[precision]]
+    assert joined.date.lo <= day <= joined.date.hi
