@@ -81,7 +81,6 @@ ORDER BY ?org ?start
 _ENTITY = re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)$")
 _STATEMENT = re.compile(r"^https?://www\.wikidata\.org/entity/statement/(Q\d+)-(.+)$")
 _TIME = re.compile(r"^\+?(\d{4,})-(\d{2})-(\d{2})T")
-_PRECISION = {9: "year", 10: "month", 11: "day"}
 
 
 class WikidataError(TimelineError, ValueError):
@@ -296,7 +295,7 @@ def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
         st, why = _statement(b, number, label)
         where = f"{label}: binding {number}"
         org = _qid(b, "org", where) or ""
-        info = orgs.setdefault(org, {"short": None, "label": None, "inception": None, "ref": None})
+        info = orgs.setdefault(org, {"short": None, "label": None, "inception": None})
         info["short"] = info["short"] or _value(b, "orgShort", where)
         info["label"] = info["label"] or _value(b, "orgLabel", where)
         if info["inception"] is None:
