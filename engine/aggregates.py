@@ -14,7 +14,7 @@ import duckdb
 from ..events.errors import BadEvent, TimelineError
 from ..events.vocabulary import FULL_STANDING
 
-__all__ = ["members_per_period", "overlap", "run_readonly_sql", "tenure_length", "tenures"]
+__all__ = ["members_per_period", "overlap", "run_readonly_sql", "tenure_length", "tenures", "term_lengths"]
 
 _STEP = {"year": 1, "decade": 10}
 
@@ -106,11 +106,32 @@ def tenure_length(start: date, end: date) -> str:
     pendulum counts them: 2004-01-15 to 2007-01-01 is ``2 years 11 months 17 days``."""
     import pendulum  # ~50 ms to import: only tenures pay for it
 
-    span = pendulum.interval(
-        pendulum.date(start.year, start.month, start.day), pendulum.date(end.year, end.month, end.day)
-    )
-    parts = ((span.years, "year"), (span.months, "month"), (span.weeks * 7 + span.remaining_days, "day"))
+    first, last = pendulum.date(start.year, start.month, start.day), pendulum.date(end.year, end.month, end.day)
+    span = pendulum.interval(first, last)
+    months = span.years * 12 + span.months
+    # pendulum's interval can overshoot by a day across a short month (2000-01-02 to 2000-04-01 is
+    # "3 months" there): the most whole months that fit, then the days left, so start + length == end.
+    while months > 0 and first.add(months=months) > last:
+        months -= 1
+    while first.add(months=months + 1) <= last:
+        months += 1
+    days = (last - first.add(months=months)).in_days()
+    parts = ((months // 12, "year"), (months % 12, "month"), (days, "day"))
     return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n) or "0 days"
+
+
+def term_lengths(timeline, events) -> dict[str, str]:
+    """{appointment event id: the certain length of the term it began} for the ``appointed``
+    events among ``events`` whose term has ended (a person's ``history``)."""
+    out: dict[str, str] = {}
+    wanted = {(e.subject, e.office, e.id) for e in events if e.kind == "appointed"}
+    for sid, office in {(s, o) for s, o, _ in wanted}:
+        track = timeline.office_tracks(sid).get(office)
+        for spell in track.spells if track is not None else ():
+            if (sid, office, spell.event_id) in wanted and spell.next_event_id is not None:
+                lo = date.fromordinal(spell.certain_from)
+                out[spell.event_id] = tenure_length(lo, max(lo, date.fromordinal(spell.certain_to)))
+    return out
 
 
 def tenures(timeline, subject: str, office: str | None = None) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ def test_a_length_counts_whole_years_then_months_then_days():
     assert tenure_length(date(2013, 1, 1), date(2014, 1, 1)) == "1 year"
     assert tenure_length(date(2020, 2, 29), date(2020, 3, 1)) == "1 day"
     assert tenure_length(date(2020, 1, 1), date(2020, 1, 1)) == "0 days"
+    assert tenure_length(date(2000, 1, 2), date(2000, 4, 1)) == "2 months 30 days"  # pendulum alone: 3 months
 
 
 @given(days, days)
@@ -30,6 +31,8 @@ def test_adding_the_length_to_the_start_gives_the_end(a, b):
         years=parts.get("year", 0), months=parts.get("month", 0), days=parts.get("day", 0)
     )
     assert got == end
+    whole = parts.get("year", 0) * 12 + parts.get("month", 0)
+    assert pendulum.date(start.year, start.month, start.day).add(months=whole + 1) > end  # the most whole months
 
 
 def test_tenures_give_the_certain_length_beside_the_day_counts(log):
@@ -41,3 +44,21 @@ def test_tenures_give_the_certain_length_beside_the_day_counts(log):
         ("A. Person", 1082, "2 years 11 months 17 days"),
         ("B. Person", None, None),
     ]
+
+
+def test_a_persons_history_gives_the_length_of_each_ended_term(log, write_events):
+    import json
+
+    from typer.testing import CliRunner
+
+    from timeline_engine.cli.app import app
+
+    log.organization("XORG", "2000")
+    log.add("appointed", "XORG", "2004-01-15", office="secretary-general", holder="A. Person")
+    log.add("appointed", "XORG", "2007", office="secretary-general", holder="B. Person")
+    path = write_events(log.records)
+    for who, length in (("A. Person", "2 years 11 months 17 days"), ("B. Person", None)):
+        result = CliRunner().invoke(app, ["history", who, "--events", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        (row,) = json.loads(result.stdout)
+        assert row.get("length") == length
