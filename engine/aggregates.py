@@ -110,7 +110,8 @@ def tenure_length(start: date, end: date) -> str:
     span = pendulum.interval(first, last)
     months = span.years * 12 + span.months
     # pendulum's interval can overshoot by a day across a short month (2000-01-02 to 2000-04-01 is
-    # "3 months" there): the most whole months that fit, then the days left, so start + length == end.
+    # "3 months" there; pendulum issues #606 and #402, open): the most whole months that fit, then the
+    # days left, so that start + length == end.
     while months > 0 and first.add(months=months) > last:
         months -= 1
     while first.add(months=months + 1) <= last:
