@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..engine.compare import compare_standings
-from ..engine.datasets import import_cow_igo_year
+from ..engine.datasets import import_cow_igo_year, read_wikidata
 from ..engine.datasets.un_status import read_un_status, read_un_status_folder
 from ..engine.timeline import Timeline
 from ..events.errors import TimelineError
@@ -25,6 +25,7 @@ class Source(str, Enum):
     events = "events"
     cow_igo = "cow-igo"
     un_treaty_status = "un-treaty-status"
+    wikidata = "wikidata"
 
 
 def read_data_set(source: Source, files: list[Path], states: Path | None) -> tuple[list, dict, dict]:
@@ -34,7 +35,15 @@ def read_data_set(source: Source, files: list[Path], states: Path | None) -> tup
             raise TimelineError("--from cow-igo reads one file: igo_year_format3.csv.gz")
         done = import_cow_igo_year(files[0], states_path=states)
         return list(done.events), {"cow-igo": done.panel.to_tables()}, dict(done.parties)
-    events: list[Event] = []
+    if source is Source.wikidata:
+        events: list[Event] = []
+        for f in files:
+            got = read_wikidata(f)
+            for note in got.notes:
+                typer.echo(f"note: {f}: {note}", err=True)
+            events.extend(got.events)
+        return events, {}, {}
+    events = []
     for f in files:
         for one in read_un_status_folder(f) if f.is_dir() else [read_un_status(f)]:
             events.extend(one.events)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..engine.aggregates import members_per_period, overlap, tenures
+from ..engine.aggregates import members_per_period, overlap, tenures, term_lengths
 from ..engine.validation import validate_paths
 from ..events.codec import event_to_record
 from ..events.dates import parse_period
@@ -234,7 +234,9 @@ def history_cmd(
     """
 
     tl = _load(ctx, events, store, as_known)
-    emit(_event_rows(tl.history(who, subject=subject)), fmt.value)
+    found = tl.history(who, subject=subject)
+    lengths = term_lengths(tl, found)  # an appointment's row says how long the term lasted
+    emit([{**r, "length": lengths[r["id"]]} if r["id"] in lengths else r for r in _event_rows(found)], fmt.value)
 
 
 @COMMANDS("explain")

@@ -96,7 +96,8 @@ def import_cmd(
         Source,
         typer.Option(
             "--from",
-            help="events (default), cow-igo (COW IGO-year panel) or un-treaty-status (hr_status_*.csv files or their folder).",
+            help="events (default), cow-igo (COW IGO-year panel), un-treaty-status (hr_status_*.csv files or their "
+            "folder) or wikidata (SPARQL JSON results of the README's query).",
         ),
     ] = Source.events,
     states: Annotated[

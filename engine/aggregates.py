@@ -30,7 +30,9 @@ __all__ = [
     "readonly_relation",
     "readonly_sql",
     "run_readonly_sql",
+    "tenure_length",
     "tenures",
+    "term_lengths",
 ]
 
 STATS_COLUMNS: Columns = (("period", "int"), ("standing", "text"), ("any_time", "int"), ("whole_period", "int"))
@@ -44,6 +46,7 @@ TENURE_COLUMNS: Columns = (
     ("days_at_least", "int"),
     ("days_at_most", "int"),
     ("in_office", "bool"),
+    ("length", "text"),
 )
 
 _STEP = {"year": 1, "decade": 10}
@@ -136,18 +139,52 @@ def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None
     )
 
 
+def tenure_length(start: date, end: date) -> str:
+    """The calendar length from ``start`` to ``end`` (exclusive) in years, months and days, as
+    pendulum counts them: 2004-01-15 to 2007-01-01 is ``2 years 11 months 17 days``."""
+    import pendulum  # ~50 ms to import: only tenures pay for it
+
+    first, last = pendulum.date(start.year, start.month, start.day), pendulum.date(end.year, end.month, end.day)
+    span = pendulum.interval(first, last)
+    months = span.years * 12 + span.months
+    # pendulum's interval can overshoot by a day across a short month (2000-01-02 to 2000-04-01 is
+    # "3 months" there; pendulum issues #606 and #402, open): the most whole months that fit, then the
+    # days left, so that start + length == end.
+    while months > 0 and first.add(months=months) > last:
+        months -= 1
+    while first.add(months=months + 1) <= last:
+        months += 1
+    days = (last - first.add(months=months)).in_days()
+    parts = ((months // 12, "year"), (months % 12, "month"), (days, "day"))
+    return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n) or "0 days"
+
+
+def term_lengths(timeline, events) -> dict[str, str]:
+    """{appointment event id: the certain length of the term it began} for the ``appointed``
+    events among ``events`` whose term has ended (a person's ``history``)."""
+    out: dict[str, str] = {}
+    wanted = {(e.subject, e.office, e.id) for e in events if e.kind == "appointed"}
+    for sid, office in {(s, o) for s, o, _ in wanted}:
+        track = timeline.office_tracks(sid).get(office)
+        for spell in track.spells if track is not None else ():
+            if (sid, office, spell.event_id) in wanted and spell.next_event_id is not None:
+                lo = date.fromordinal(spell.certain_from)
+                out[spell.event_id] = tenure_length(lo, max(lo, date.fromordinal(spell.certain_to)))
+    return out
+
+
 def tenures(timeline, subject: str, office: str | None = None) -> RowList:
     """Office terms with their length in days: at least (certain) and at most (possible)."""
     s = timeline.subject(subject)
     con, spells = timeline.connection()
     filt = "AND thing = ?" if office else ""
-    return _rows(
+    rows = _rows(
         con,
         f"""
         SELECT thing AS office, value AS holder, value2 AS nationality, since, until,
                CASE WHEN certain_to IS NULL THEN NULL ELSE greatest(certain_to - certain_from, 0) END AS days_at_least,
                CASE WHEN possible_to IS NULL THEN NULL ELSE possible_to - possible_from END AS days_at_most,
-               certain_to IS NULL AS in_office
+               certain_to IS NULL AS in_office, certain_from, certain_to
         FROM {spells} WHERE family = 'office' AND subject = ? {filt}
         ORDER BY office, possible_from
     """,
@@ -155,6 +192,14 @@ def tenures(timeline, subject: str, office: str | None = None) -> RowList:
         TENURE_COLUMNS,
         f"{s.id}: office terms",
     )
+    for row in rows:
+        lo, hi = row.pop("certain_from"), row.pop("certain_to")
+        row["length"] = (
+            None
+            if hi is None
+            else tenure_length(date.fromisoformat(lo), max(date.fromisoformat(hi), date.fromisoformat(lo)))
+        )
+    return rows
 
 
 _ALLOWED = {"SELECT"}

@@ -1,4 +1,5 @@
-"""The membership chart: one bar per party, its standings over time, one panel per subject.
+"""The membership chart: one bar per party, its standings over time, one panel per subject,
+written as PNG, SVG or PDF, with a caption naming the sources behind the bars.
 
 >>> from timeline_engine.engine import Timeline
 >>> fig = membership_chart(Timeline.load(), ["CSTO"], on="2013", out="csto.png")  # doctest: +SKIP
@@ -16,6 +17,7 @@ Drawn with matplotlib's Agg canvas: no display is needed and no global pyplot st
 from __future__ import annotations
 
 import itertools
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -33,9 +35,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from .subjects import Subject
     from .timeline import Timeline
 
-__all__ = ["CHART_SUFFIXES", "STANDING_COLOURS", "ChartError", "check_chart_path", "membership_chart"]
+__all__ = [
+    "CHART_SUFFIXES",
+    "STANDING_COLOURS",
+    "ChartError",
+    "check_chart_path",
+    "membership_chart",
+    "sources_caption",
+]
 
-CHART_SUFFIXES = (".png", ".svg")
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
 
 # One colour per standing, in the order the legend lists them (colour-blind-safe hues).
 STANDING_COLOURS = {
@@ -56,6 +65,9 @@ _LAST_DAY = date.max.toordinal() - 1  # the axis needs the day after its last on
 _ROW_INCH = 0.34
 _PANEL_INCH = 1.0
 _LEGEND_INCH = 0.9
+_CAPTION_INCH = 0.16  # one line of the sources caption
+_CAPTION_SOURCES = 8  # sources named in the caption before "and N more"
+_TITLE_CHARS = 70  # a source title longer than this is cut at a word
 
 
 class ChartError(TimelineError, ValueError):
@@ -63,7 +75,7 @@ class ChartError(TimelineError, ValueError):
 
 
 def check_chart_path(out: str | Path | None) -> Path | None:
-    """The path to write a chart to, refused early unless it ends in .png or .svg in a folder that exists."""
+    """The path to write a chart to, refused early unless it ends in .png, .svg or .pdf in a folder that exists."""
     if out is None:
         return None
     path = Path(out)
@@ -71,7 +83,7 @@ def check_chart_path(out: str | Path | None) -> Path | None:
         found = f"{path.suffix!r}" if path.suffix else "no suffix"
         raise ChartError(
             f"cannot write a chart to {str(path)!r}: expected a file name ending in "
-            f"{' or '.join(CHART_SUFFIXES)}, found {found} — use e.g. --out chart.png"
+            f"{', '.join(CHART_SUFFIXES[:-1])} or {CHART_SUFFIXES[-1]}, found {found} — use e.g. --out chart.png"
         )
     if not path.parent.is_dir():
         raise ChartError(
@@ -144,20 +156,56 @@ def _pieces(segments: list[tuple[int, int, int, str, bool]]) -> list[tuple[int, 
 class _Panel:
     """What one subject's panel shows: rows of pieces, and the lineage boundaries."""
 
-    def __init__(self, timeline: Timeline, subject: Subject):
+    def __init__(
+        self,
+        timeline: Timeline,
+        subject: Subject,
+        parties: set[str] | None = None,
+        standings: set[str] | None = None,
+    ):
         self.subject = subject
         self.eras = _lineage(timeline, subject)
         rows: dict[str, list[tuple[int, int, int, str, bool]]] = {}
+        # (from, to, event id): the days on which an event stands behind what is drawn, for the caption
+        self.behind: list[tuple[int, int, str]] = []
         order = 0
         for s, era_lo, era_hi in self.eras:
             for party, track in timeline.party_tracks(s.id).items():
+                if parties is not None and party not in parties:
+                    continue
                 for spell in track.spells:
+                    if standings is not None and spell.value not in standings:
+                        order += 1
+                        continue
                     for a, b, certain in _segments(spell):
                         a, b = max(a, era_lo), min(b, era_hi)
                         if a < b:
                             rows.setdefault(party, []).append((a, b, order, spell.value, certain))
+                    lo, hi = max(spell.possible_from, era_lo), min(spell.possible_to, era_hi)
+                    if lo < hi:
+                        self.behind.append((lo, hi, spell.event_id))
+                        if spell.next_event_id and spell.certain_to < era_hi:  # the end is drawn too
+                            self.behind.append(
+                                (spell.certain_to, max(spell.possible_to, spell.certain_to + 1), spell.next_event_id)
+                            )
                     order += 1
         self.rows = rows
+        self.events = {e.id: e for s, _, _ in self.eras for e in timeline.events_in_force(s.id)}
+
+    def last_event_day(self) -> int | None:
+        """The latest day any event of the subject (or its predecessors) can mean."""
+        days = [e.when.hi.toordinal() for e in self.events.values() if e.when is not None]
+        return max(days) if days else None
+
+    def sources(self, start: int, end: int) -> list:
+        """The sources of the events behind the pieces drawn between ``start`` and ``end`` (exclusive)."""
+        ids = [eid for lo, hi, eid in self.behind if lo < end and hi > start]
+        out = []
+        for eid in dict.fromkeys(ids):
+            event = self.events.get(eid)
+            if event is not None:
+                out.extend(event.sources)
+        return out
 
     def first_day(self) -> int | None:
         days = [a for segs in self.rows.values() for a, *_ in segs]
@@ -290,6 +338,47 @@ def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None, o
     return handles
 
 
+def _shorten(text: str, limit: int = _TITLE_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(")
+    return cut + "…"
+
+
+def sources_caption(sources: Sequence, limit: int = _CAPTION_SOURCES) -> str:
+    """``Sources: …`` naming the distinct sources by title (shortened; the ref when untitled), the
+    most cited first; a title shared by several records (``Wikidata statement``) says how many
+    (``×14``); at most ``limit`` titles, then how many more."""
+    cited: dict[str, int] = {}
+    refs: dict[str, set[str]] = {}
+    for src in sources:
+        name = _shorten(src.title or src.ref)
+        cited[name] = cited.get(name, 0) + 1
+        refs.setdefault(name, set()).add(src.ref)
+    if not cited:
+        return ""
+    names = sorted(cited, key=lambda n: (-len(refs[n]), -cited[n], n))
+    shown = [f"{n} ×{len(refs[n])}" if len(refs[n]) > 1 else n for n in names[:limit]]
+    more = len(names) - len(shown)
+    text = "Sources: " + "; ".join(shown)
+    return text + (f"; and {more} more (timeline explain lists them)" if more else "") + "."
+
+
+def _parse_standings(standing: str | Sequence[str] | None) -> set[str] | None:
+    if standing is None:
+        return None
+    wanted = [standing] if isinstance(standing, str) else list(standing)
+    wanted = [w.strip() for item in wanted for w in item.split(",") if w.strip()]
+    if not wanted or "all" in wanted:
+        return None
+    known = set(STANDING_COLOURS)
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise ChartError(f"unknown standing {unknown[0]!r} (expected all, {', '.join(STANDING_COLOURS)})")
+    return set(wanted)
+
+
 def membership_chart(
     timeline: Timeline,
     subjects: Sequence[str],
@@ -297,13 +386,23 @@ def membership_chart(
     end: str | date | None = None,
     on: str | date | None = None,
     out: str | Path | None = None,
+    parties: Sequence[str] | None = None,
+    standing: str | Sequence[str] | None = None,
+    width: float | None = None,
+    height: float | None = None,
+    dpi: float = 150,
 ) -> Figure:
     """Draw every party's standings in each subject over time, one stacked panel per subject.
 
     ``start``/``end`` bound the time axis (EDTF: from the first day of ``start`` to the last
-    day of ``end``; by default from the earliest event to today); ``on`` marks the date of a
-    question with a vertical line (a band for a month or a year). With ``out`` the chart is
-    also written, as PNG or SVG according to the suffix. Returns the matplotlib Figure.
+    day of ``end``). By default the axis runs from the start of the year of the earliest event
+    to the end of the year of the latest event (or of the question's date when later), never
+    to today. ``on`` marks the date of a question with a vertical line (a band for a month or a
+    year). ``parties`` (codes or names) and ``standing`` (one or more standings, or ``all``)
+    choose the bars drawn. A caption names the sources of the events behind the bars drawn.
+    ``width`` and ``height`` are in inches (by default 11 wide and as tall as the rows need),
+    ``dpi`` the resolution of a PNG. With ``out`` the chart is also written, as PNG, SVG or PDF
+    according to the suffix. Returns the matplotlib Figure.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, YearLocator
@@ -313,8 +412,20 @@ def membership_chart(
     names = [subjects] if isinstance(subjects, str) else list(subjects)
     if not names:
         raise ChartError("no subject to chart: expected one or more subject ids such as CSTO or SCO")
+    for label, value in (("--width", width), ("--height", height), ("--dpi", dpi)):
+        if value is not None and not (0 < value <= (2000 if label == "--dpi" else 200)):
+            raise ChartError(
+                f"{label} {value:g} is out of range: expected a positive number "
+                f"({'at most 2000 dots per inch' if label == '--dpi' else 'inches, at most 200'})"
+            )
     resolved = list(dict.fromkeys(timeline.subject(n).id for n in names))
-    panels = [_Panel(timeline, timeline.subjects_by_id[sid]) for sid in resolved]
+    chosen = (
+        None
+        if not parties
+        else {timeline.resolve_party(p) for item in parties for p in str(item).split(",") if p.strip()}
+    )
+    standings = _parse_standings(standing)
+    panels = [_Panel(timeline, timeline.subjects_by_id[sid], chosen, standings) for sid in resolved]
 
     on_period = parse_period(on.isoformat() if isinstance(on, date) else str(on)) if on is not None else None
     lo, hi = _day(start, end=False), _day(end, end=True)
@@ -324,10 +435,11 @@ def membership_chart(
         if on_period is not None:
             lo = min(lo, on_period.lo.toordinal())
     if hi is None:
-        lasts = [d for p in panels if (d := p.last_change()) is not None]
-        hi = max([date.today().toordinal(), *lasts])
-        if on_period is not None:
-            hi = max(hi, on_period.hi.toordinal())
+        lasts = [d for p in panels for d in (p.last_event_day(), p.last_change()) if d is not None]
+        last = max(lasts) if lasts else lo
+        if on_period is not None and on_period.hi.toordinal() < date.max.toordinal() - 1:
+            last = max(last, on_period.hi.toordinal())
+        hi = date(min(date.fromordinal(min(last, _LAST_DAY)).year, 9999), 12, 31).toordinal()
     lo, hi = max(lo, 1), min(hi, _LAST_DAY)
     if lo > hi:
         raise ChartError(
@@ -337,8 +449,14 @@ def membership_chart(
     stop = hi + 1  # the chart covers the last day whole
 
     laid_out = [(p, p.ordered_rows(lo, stop)) for p in panels]
+    caption = sources_caption([src for p in panels for src in p.sources(lo, stop)])
+    wide = width if width is not None else 11.0
+    wrapped = textwrap.fill(caption, width=max(40, int(wide * 16))) if caption else ""
+    caption_inch = _CAPTION_INCH * (wrapped.count("\n") + 1) if wrapped else 0.0
+    title_inch = 0.2 if len(panels) == 1 and len(panels[0].subject.name) > wide * 4 else 0.0
     heights = [max(len(rows), 1) * _ROW_INCH + _PANEL_INCH for _, rows in laid_out]
-    fig = Figure(figsize=(11, sum(heights) + _LEGEND_INCH), layout="constrained")
+    tall = height if height is not None else sum(heights) + _LEGEND_INCH + caption_inch + title_inch
+    fig = Figure(figsize=(wide, tall), layout="constrained", dpi=dpi)
     FigureCanvasAgg(fig)
     axes = fig.subplots(
         len(panels),
@@ -375,28 +493,51 @@ def membership_chart(
     for a in axes:
         a.tick_params(axis="x", labelbottom=True, labelsize=9)
 
+    # One title: the period (and the record's edition) once, in the (first) panel's title; the legend
+    # above the panels, the sources caption below them.
     known = f", as known on {timeline.as_known:%Y-%m-%d %H:%M} UTC" if timeline.as_known else ""
-    fig.suptitle(
-        f"Standings in {', '.join(resolved)}, {date.fromordinal(lo)} to {date.fromordinal(hi)}{known}",
-        fontsize=12,
-        x=0.01,
-        ha="left",
-    )
+    chosen_text = ""
+    if chosen is not None:
+        chosen_text = f"; parties {', '.join(sorted(chosen))}"
+    if standings is not None:
+        chosen_text += f"; standings {', '.join(s for s in STANDING_COLOURS if s in standings)}"
+    period = f"{date.fromordinal(lo)} to {date.fromordinal(hi)}{chosen_text}{known}"
+    if len(axes) > 1:  # the chart's title on the first panel, above its subject's title
+        head = textwrap.fill(f"Standings in {', '.join(resolved)}, {period}", width=max(30, int(wide * 9.5)))
+        for k, ax in enumerate(axes):
+            title = textwrap.fill(ax.get_title(loc="left"), width=max(30, int(wide * 9.5)))
+            ax.set_title(f"{head}\n{title}" if k == 0 else title, loc="left", fontsize=11, fontweight="bold")
+    else:  # one panel: its title is the chart's title
+        title = textwrap.fill(f"{axes[0].get_title(loc='left')}, {period}", width=max(30, int(wide * 9.5)))
+        axes[0].set_title(title, loc="left", fontsize=11, fontweight="bold")
     fig.legend(
         handles=_legend_handles(seen, any_uncertain, on_label, on_is_day),
-        loc="outside lower center",
+        loc="outside upper center",
         ncols=5,
         fontsize=9,
         frameon=False,
     )
+    if wrapped:  # the caption is the figure's bottom label: the layout keeps room for it
+        fig.supxlabel(wrapped, x=0.01, ha="left", fontsize=7, color="#444444", linespacing=1.3)
     if path is not None:
         from matplotlib import rc_context
 
+        kind = path.suffix.lower().lstrip(".")
         try:
-            with rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable, selectable
-                fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=150)
+            # SVG and PDF text stays text (searchable, selectable; TrueType fonts embedded in a PDF)
+            with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+                fig.savefig(path, format=kind, dpi=dpi, metadata=_metadata(kind, resolved))
         except OSError as e:
             raise ChartError(
                 f"cannot write the chart to {str(path)!r}: {e.strerror or e} — check the path and its permissions"
             ) from None
     return fig
+
+
+def _metadata(kind: str, subjects: list[str]) -> dict | None:
+    title = f"Standings in {', '.join(subjects)}"
+    if kind == "pdf":
+        return {"Title": title, "Creator": "timeline-engine", "CreationDate": None}
+    if kind == "svg":
+        return {"Title": title, "Date": None}
+    return None

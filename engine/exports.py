@@ -8,6 +8,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,10 +16,11 @@ import duckdb
 from ..events.catalog_format import write_catalog
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record, write_jsonl
 from ..events.csvio import write_csv
+from ..events.dates import parse_instant
 from ..events.errors import Problem, TimelineError
 from ..events.model import Entry, Origin
 
-__all__ = ["check_out_path", "export_events", "read_parquet"]
+__all__ = ["check_out_path", "export_events", "parquet_columns", "read_parquet"]
 
 
 def check_out_path(out: Path, protect: Sequence[Path | None] = ()) -> None:
@@ -74,24 +76,75 @@ def export_events(events: Sequence[Entry], to: str, out: Path | None, protect: S
     return n
 
 
+# The typed Parquet layout (docs/data-dictionary.md): the interchange fields in their order, the
+# EDTF texts kept as text with DATE bounds beside them, `sources` as a list of structs, `recorded`
+# as a UTC instant with its text as written. Derived columns are recomputed when read back.
+_SOURCE_STRUCT = "STRUCT(title VARCHAR, ref VARCHAR, quote VARCHAR, url VARCHAR, page VARCHAR, page_number BIGINT)"
+_DERIVED = ("date_lo", "date_hi", "effective_from", "effective_to", "recorded_text")
+_PARQUET_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (c, _SOURCE_STRUCT + "[]" if c == "sources" else "TIMESTAMPTZ" if c == "recorded" else "VARCHAR")
+    for c in FIELD_ORDER
+)
+_AFTER = {
+    "date": ("date_lo", "date_hi"),
+    "effective": ("effective_from", "effective_to"),
+    "recorded": ("recorded_text",),
+}
+
+
+def parquet_columns() -> list[tuple[str, str]]:
+    """(name, DuckDB type) of every column of the typed Parquet export, in order."""
+    out = []
+    for name, kind in _PARQUET_COLUMNS:
+        out.append((name, kind))
+        out.extend((extra, "VARCHAR" if extra == "recorded_text" else "DATE") for extra in _AFTER.get(name, ()))
+    return out
+
+
+def _parquet_row(e: Entry) -> dict:
+    rec = event_to_record(e)
+    row: dict = {c: rec.get(c) for c in FIELD_ORDER}
+    row["sources"] = [
+        {
+            "title": s["title"],
+            "ref": s["ref"],
+            "quote": s.get("quote"),
+            "url": s.get("url"),
+            "page": None if s.get("page") is None else str(s["page"]),
+            "page_number": s["page"] if isinstance(s.get("page"), int) else None,
+        }
+        for s in rec["sources"]
+    ]
+    row["date_lo"] = e.date.lo.isoformat() if e.date else None
+    row["date_hi"] = e.date.hi.isoformat() if e.date else None
+    row["effective_from"] = e.when.lo.isoformat() if e.when else None
+    row["effective_to"] = e.when.hi.isoformat() if e.when else None
+    row["recorded_text"] = rec.get("recorded")
+    row["recorded"] = parse_instant(rec["recorded"]).isoformat() if rec.get("recorded") else None
+    return row
+
+
 def _write_parquet(events: Sequence[Entry], out: Path) -> int:
+    """The typed Parquet export, written by DuckDB (COPY … TO … (FORMAT parquet))."""
+    columns = parquet_columns()
     with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
         src = Path(tmp) / "events.jsonl"
         with src.open("w", encoding="utf-8") as f:
             for e in events:
-                rec = event_to_record(e)
-                rec["sources"] = json.dumps(rec["sources"], ensure_ascii=False)
-                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in FIELD_ORDER) + "}"
+                f.write(json.dumps(_parquet_row(e), ensure_ascii=False) + "\n")
+        spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in columns) + "}"
         partial = out.with_name(out.name + ".partial")
-        con = duckdb.connect()
+        con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
+            con.execute("SET TimeZone = 'UTC'")
             con.execute(
-                f"COPY (SELECT * FROM read_json(?, format='newline_delimited', columns={spec})) "
+                f"COPY (SELECT {', '.join(c for c, _ in columns)} FROM read_json(?, format='newline_delimited', "
+                f"columns={spec}, maximum_object_size=2147483647)) "
                 f"TO '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)",
                 [str(src)],
             )
         except duckdb.Error as e:
+            partial.unlink(missing_ok=True)
             raise TimelineError(f"{out}: cannot write Parquet ({str(e).splitlines()[0]})") from None
         finally:
             con.close()
@@ -99,28 +152,54 @@ def _write_parquet(events: Sequence[Entry], out: Path) -> int:
     return len(events)
 
 
+def _instant_text(value) -> str:
+    """A TIMESTAMPTZ read back, as the ISO 8601 text the interchange form carries (UTC)."""
+    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _source_record(s: dict) -> dict:
+    out = {k: s.get(k) for k in ("title", "ref", "quote", "url") if s.get(k) is not None}
+    if s.get("page_number") is not None:
+        out["page"] = s["page_number"]
+    elif s.get("page") is not None:
+        out["page"] = s["page"]
+    return out
+
+
 def read_parquet(path: Path, problems: list[Problem]) -> list[Entry]:
+    """Events from a Parquet export: the typed layout, or the all-text layout of version 0.2."""
     label = str(path)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
+        con.execute("SET TimeZone = 'UTC'")
         cur = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
         cols = [d[0] for d in cur.description]
+        types = {d[0]: str(d[1]) for d in cur.description}
         rows = cur.fetchall()
     except duckdb.Error as e:
         problems.append(Problem(label, 0, f"not a readable Parquet file ({str(e).splitlines()[0]})"))
         return []
     finally:
         con.close()
-    unknown = [c for c in cols if c not in FIELD_ORDER]
+    unknown = [c for c in cols if c not in FIELD_ORDER and c not in _DERIVED]
     if unknown:
         problems.append(Problem(label, 0, f"unknown column {unknown[0]!r} (expected the interchange fields)"))
         return []
+    sources_as_text = types.get("sources", "VARCHAR") == "VARCHAR"  # the all-text layout: JSON in a cell
     events = []
     for i, row in enumerate(rows, 1):
-        rec = {c: v for c, v in zip(cols, row) if v is not None}
+        cells = dict(zip(cols, row))
+        rec = {c: v for c, v in cells.items() if v is not None and c in FIELD_ORDER}
+        if cells.get("recorded_text") is not None:
+            rec["recorded"] = cells["recorded_text"]
+        elif "recorded" in rec:
+            rec["recorded"] = _instant_text(rec["recorded"])
         try:
             if "sources" in rec:
-                rec["sources"] = json.loads(rec["sources"])
+                if sources_as_text:
+                    rec["sources"] = json.loads(rec["sources"])
+                elif isinstance(rec["sources"], list):
+                    rec["sources"] = [_source_record(s) if isinstance(s, dict) else s for s in rec["sources"]]
             events.append(event_from_record(rec, Origin(label, i)))
         except json.JSONDecodeError as e:
             problems.append(Problem(label, i, f"column 'sources' is not JSON ({e.msg})", rec.get("id")))

@@ -3,7 +3,9 @@
 * :func:`import_cow_igo_year` — the Correlates of War IGO-year panel (v3) as events, with
   the panel record (:class:`CowPanel`) a store keeps beside them;
 * :func:`export_cow_igo_year` / :func:`write_cow_igo_year` — the panel back from the events;
-* :func:`un_status_events` / :func:`read_un_status` — the UN human-rights treaty status tables.
+* :func:`un_status_events` / :func:`read_un_status` — the UN human-rights treaty status tables;
+* :func:`read_wikidata` / :func:`wikidata_events` — memberships (P463) and offices (P39) from a
+  Wikidata SPARQL query's JSON results (the query is :data:`WIKIDATA_QUERY`).
 """
 
 from .cow import CowImport, cow_subject_id, import_cow_igo_year, window_text
@@ -18,8 +20,10 @@ from .un_status import (
     treaty_id,
     un_status_events,
 )
+from .wikidata import WIKIDATA_QUERY, WikidataError, WikidataImport, read_wikidata, wikidata_events
 
 __all__ = [
+    "WIKIDATA_QUERY",
     "CowDataError",
     "CowExportError",
     "CowImport",
@@ -30,13 +34,17 @@ __all__ = [
     "StateSystem",
     "UnStatusError",
     "UnStatusImport",
+    "WikidataError",
+    "WikidataImport",
     "cow_subject_id",
     "export_cow_igo_year",
     "import_cow_igo_year",
     "read_un_status",
     "read_un_status_folder",
+    "read_wikidata",
     "treaty_id",
     "un_status_events",
+    "wikidata_events",
     "window_text",
     "write_cow_igo_year",
 ]

@@ -95,7 +95,7 @@ def test_a_period_without_uncertain_transitions_has_no_hatching(catalog):
 
 def test_several_subjects_are_stacked_panels_on_one_time_axis(catalog):
     fig = membership_chart(catalog, ["csto", "Shanghai Cooperation Organisation", "CSTO"])
-    assert [ax.get_title(loc="left").split(" — ")[0] for ax in fig.axes] == ["CSTO", "SCO"]
+    assert [ax.get_title(loc="left").splitlines()[-1].split(" — ")[0] for ax in fig.axes] == ["CSTO", "SCO"]
     assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
 
 
@@ -143,7 +143,7 @@ def test_open_periods_are_charted_to_the_ends_of_the_calendar_and_a_date_off_the
 
 def test_the_record_as_known_is_named_in_the_title(catalog):
     fig = membership_chart(catalog.as_of_knowledge("2025-01-01"), ["SCO"])
-    assert "as known on 2025-01-01" in fig.get_suptitle()
+    assert "as known on 2025-01-01" in fig.axes[0].get_title(loc="left").replace("\n", " ")
 
 
 @settings(max_examples=15)
@@ -182,11 +182,11 @@ def test_an_svg_chart_keeps_its_labels_as_text_and_its_hatches(catalog, tmp_path
     assert out.stat().st_size > 20_000
 
 
-@pytest.mark.parametrize("name, found", [("chart.pdf", "'.pdf'"), ("chart", "no suffix"), ("chart.png.txt", "'.txt'")])
-def test_a_file_name_without_png_or_svg_is_refused_before_drawing(catalog, tmp_path, name, found):
+@pytest.mark.parametrize("name, found", [("chart.gif", "'.gif'"), ("chart", "no suffix"), ("chart.png.txt", "'.txt'")])
+def test_a_file_name_without_png_svg_or_pdf_is_refused_before_drawing(catalog, tmp_path, name, found):
     with pytest.raises(ChartError) as e:
         membership_chart(catalog, ["CSTO"], out=tmp_path / name)
-    assert f"expected a file name ending in .png or .svg, found {found}" in str(e.value)
+    assert f"expected a file name ending in .png, .svg or .pdf, found {found}" in str(e.value)
     assert not list(tmp_path.iterdir())
 
 
@@ -266,12 +266,12 @@ def test_chart_command_reads_event_files_and_the_record_as_known(write_events, t
 
 
 def test_chart_command_refuses_a_bad_suffix_with_one_line(tmp_path):
-    out = tmp_path / "x.pdf"
+    out = tmp_path / "x.jpg"
     result = runner.invoke(app, ["chart", "CSTO", "--out", str(out)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: cannot write a chart to '{out}': expected a file name ending in .png or .svg, "
-        "found '.pdf' — use e.g. --out chart.png\n"
+        f"error: cannot write a chart to '{out}': expected a file name ending in .png, .svg or .pdf, "
+        "found '.jpg' — use e.g. --out chart.png\n"
     )
     assert not out.exists()
 
@@ -295,3 +295,129 @@ def test_chart_command_help_has_an_example():
     result = runner.invoke(app, ["chart", "--help"])
     assert result.exit_code == 0
     assert "Example: timeline chart" in result.stdout
+
+
+# -- for a paper -----------------------------------------------------------------------------------
+
+
+def paper_log(log):
+    """Two parties in one organization, each joining on a source of its own; the last event in 2010."""
+    log.organization("XORG", "2001-06-15", sources=[{"title": "Founding charter of XORG", "ref": "test:charter"}])
+    log.party("joined", "XORG", "KAZ", "2001-06-15", sources=[{"title": "Accession of Kazakhstan", "ref": "test:kaz"}])
+    log.party("joined", "XORG", "UZB", "2004", sources=[{"title": "Accession of Uzbekistan", "ref": "test:uzb"}])
+    log.party(
+        "granted", "XORG", "IND", "2005-07", status="observer", sources=[{"title": "Observers", "ref": "test:ind"}]
+    )
+    log.party(
+        "withdrew", "XORG", "UZB", "2010-05-01", sources=[{"title": "Uzbek note of withdrawal", "ref": "test:uzb-out"}]
+    )
+    return log.timeline()
+
+
+def caption(fig) -> str:
+    return " ".join(fig.get_supxlabel().split())
+
+
+def test_the_axis_ends_with_the_year_of_the_last_event_not_today(log):
+    (ax,) = membership_chart(paper_log(log), ["XORG"]).axes
+    assert ax.get_xlim() == (date2num(date(2001, 1, 1)), date2num(date(2011, 1, 1)))
+
+
+def test_the_axis_reaches_a_later_question_date_and_a_later_to(log):
+    tl = paper_log(log)
+    (ax,) = membership_chart(tl, ["XORG"], on="2015-06").axes
+    assert ax.get_xlim()[1] == date2num(date(2016, 1, 1))
+    (ax,) = membership_chart(tl, ["XORG"], end="2012-03").axes
+    assert ax.get_xlim()[1] == date2num(date(2012, 4, 1))
+
+
+def test_one_title_names_the_period_once_and_no_date_of_today(log):
+    fig = membership_chart(paper_log(log), ["XORG"])
+    titles = [t for t in [fig.get_suptitle()] + [ax.get_title(loc="left") for ax in fig.axes] if t]
+    assert len(titles) == 1
+    assert titles[0].replace("\n", " ").endswith("2001-01-01 to 2010-12-31")
+    assert str(date.today()) not in titles[0]
+
+
+def test_parties_chosen_by_code_or_name_are_the_only_rows(log):
+    (ax,) = membership_chart(paper_log(log), ["XORG"], parties=["Uzbekistan", "ind"]).axes
+    assert labelled_parties(ax) == ["UZB", "IND"]
+
+
+def test_a_standing_filter_draws_only_that_standing(log):
+    fig = membership_chart(paper_log(log), ["XORG"], standing="observer")
+    (ax,) = fig.axes
+    assert labelled_parties(ax) == ["IND"]
+    assert {colour for *_, colour, hatched in bars(ax) if not hatched} == {STANDING_COLOURS["observer"]}
+
+
+def test_the_caption_names_the_sources_behind_the_bars_drawn(log):
+    tl = paper_log(log)
+    assert caption(membership_chart(tl, ["XORG"])) == (
+        "Sources: Accession of Kazakhstan; Accession of Uzbekistan; Observers; Uzbek note of withdrawal."
+    )
+    assert caption(membership_chart(tl, ["XORG"], parties=["KAZ"])) == "Sources: Accession of Kazakhstan."
+    # Uzbekistan's withdrawal is after the chart's end: not behind anything drawn.
+    assert caption(membership_chart(tl, ["XORG"], parties=["UZB"], end="2008")) == "Sources: Accession of Uzbekistan."
+
+
+def test_a_long_list_of_sources_is_cut_short_in_the_caption():
+    from timeline_engine.engine.chart import sources_caption
+    from timeline_engine.events.model import Source
+
+    many = [Source(title=f"Source {k} " + "with a long title " * 6, ref=f"r{k}") for k in range(12)]
+    text = sources_caption(many)
+    assert text.count("…") == 8 and text.endswith("; and 4 more (timeline explain lists them).")
+
+
+def test_a_title_shared_by_several_records_says_how_many():
+    from timeline_engine.engine.chart import sources_caption
+    from timeline_engine.events.model import Source
+
+    wd = [Source(title="Wikidata statement", ref=f"wikidata:Q{k}$x") for k in range(3)]
+    other = Source(title="A treaty", ref="t")
+    assert sources_caption([other, other, *wd, wd[0]]) == "Sources: Wikidata statement ×3; A treaty."
+
+
+def test_width_height_and_dpi_set_the_size_of_the_image(log, tmp_path):
+    from matplotlib.image import imread
+
+    out = tmp_path / "small.png"
+    fig = membership_chart(paper_log(log), ["XORG"], out=out, width=6.5, height=3, dpi=100)
+    assert tuple(fig.get_size_inches()) == (6.5, 3.0)
+    assert imread(out).shape[:2] == (300, 650)
+
+
+def test_a_pdf_chart_is_a_pdf_with_its_text_kept(log, tmp_path):
+    out = tmp_path / "x.pdf"
+    membership_chart(paper_log(log), ["XORG"], out=out)
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and b"/Title (Standings in XORG)" in data
+    assert b"/FontFile2" in data  # TrueType fonts embedded: the text stays text
+
+
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"width": 0}, "--width 0 is out of range: expected a positive number (inches, at most 200)"),
+        ({"dpi": 5000}, "--dpi 5000 is out of range: expected a positive number (at most 2000 dots per inch)"),
+        ({"standing": "member,bogus"}, "unknown standing 'bogus' (expected all, member, party, signatory"),
+    ],
+)
+def test_bad_sizes_and_standings_are_refused(log, kw, message):
+    with pytest.raises(ChartError) as e:
+        membership_chart(paper_log(log), ["XORG"], **kw)
+    assert str(e.value).startswith(message)
+
+
+def test_chart_command_for_a_paper(write_events, log, tmp_path):
+    paper_log(log)
+    path = write_events(log.records)
+    out = tmp_path / "paper.pdf"
+    result = runner.invoke(
+        app,
+        ["chart", "XORG", "--events", str(path), "--parties", "KAZ,Uzbekistan", "--standing", "member"]
+        + ["--width", "6", "--height", "3", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out}\n" and out.read_bytes()[:5] == b"%PDF-"

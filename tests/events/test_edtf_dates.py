@@ -193,3 +193,40 @@ def test_a_recorded_date_time_is_read_as_utc(text, expected):
 def test_a_bad_recorded_time_says_what_is_expected():
     with pytest.raises(BadDate, match="expected ISO 8601"):
         parse_instant("last tuesday-ish")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2020-01-01T10:00:00.250+05:30", datetime(2020, 1, 1, 4, 30, 0, 250000, tzinfo=UTC)),
+        ("20200101T100000Z", datetime(2020, 1, 1, 10, tzinfo=UTC)),
+        ("2020-01-01t10:00:00z", datetime(2020, 1, 1, 10, tzinfo=UTC)),
+        ("2020-01-01 10:00", datetime(2020, 1, 1, 10, tzinfo=UTC)),
+        ("2020-W01-3T10:00Z", datetime(2020, 1, 1, 10, tzinfo=UTC)),
+        ("2020-001T10:00:00+01:00", datetime(2020, 1, 1, 9, tzinfo=UTC)),
+        ("2020-01-01T10:00:00,5Z", datetime(2020, 1, 1, 10, 0, 0, 500000, tzinfo=UTC)),
+    ],
+)
+def test_pendulum_reads_iso_8601_date_times_in_every_form(text, expected):
+    assert parse_instant(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2020-01-01T25:00", "P1Y", "10:00", "2020-13", "9999-12-31T23:59:59-05:00", "", "2020W01", "2020-001"]
+)
+def test_what_is_not_an_instant_gets_the_same_one_line_message(text):
+    with pytest.raises(BadDate) as e:
+        parse_instant(text)
+    assert str(e.value) == f"bad date-time {text!r}: expected ISO 8601 such as 2024-05-01 or 2024-05-01T12:00:00Z"
+
+
+def test_a_bare_date_does_not_import_pendulum():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from timeline_engine.events.dates import parse_instant; parse_instant('2020-01-01'); "
+        "print('pendulum' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
