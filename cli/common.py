@@ -225,7 +225,7 @@ class OneLineErrors(TyperGroup):
     """The ``timeline`` group: a usage error (an unknown option, a bad ``--format`` value, a
     missing argument) is one line on stderr and exit 2, not click's usage box."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]  # the same parameters, passed on
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         from typer._click import exceptions as click_errors
@@ -243,7 +243,7 @@ class OneLineErrors(TyperGroup):
         except click_errors.ClickException as e:
             typer.echo(f"error: {' '.join(visible(e.format_message()).split())}", err=True)
             sys.exit(e.exit_code)
-        except click_errors.Abort:
+        except typer.Abort:
             typer.echo("error: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else EXIT_OK)

@@ -145,7 +145,7 @@ def tenure_length(start: date, end: date) -> str:
     import pendulum  # ~50 ms to import: only tenures pay for it
 
     first, last = pendulum.date(start.year, start.month, start.day), pendulum.date(end.year, end.month, end.day)
-    span = pendulum.interval(first, last)
+    span = pendulum.interval(first, last)  # type: ignore[arg-type]  # dates are accepted (pendulum docs: Interval)
     months = span.years * 12 + span.months
     # pendulum's interval can overshoot by a day across a short month (2000-01-02 to 2000-04-01 is
     # "3 months" there; pendulum issues #606 and #402, open): the most whole months that fit, then the

@@ -36,8 +36,12 @@ class Row:
     ``window`` when uncertain; then the event behind the row and its sources."""
 
     _fields: tuple[str, ...] = ()
-    during: str | None  # every row declares these two fields
+    during: str | None  # every row declares these fields
     window: tuple[int, int] | None
+    held_certainly: str | None
+    held_possibly: str | None
+    event_id: str
+    sources: tuple[dict[str, str], ...]
 
     def to_json(self) -> dict[str, Any]:
         out = {f: getattr(self, f) for f in self._fields}
@@ -239,7 +243,7 @@ class Diff(DiffFrames):
             "steps": list(self.steps),
         }
         if self.compared is not None:
-            out["compared"] = {"before": self.compared[0], "after": self.compared[1]}
+            out["compared"] = {"before": self.compared[0], "after": self.compared[1]}  # type: ignore[assignment]  # out holds lists and dicts alike
         if self.notes:
             out["notes"] = list(self.notes)
         return out

@@ -200,7 +200,7 @@ class _Panel:
     def sources(self, start: int, end: int) -> list:
         """The sources of the events behind the pieces drawn between ``start`` and ``end`` (exclusive)."""
         ids = [eid for lo, hi, eid in self.behind if lo < end and hi > start]
-        out = []
+        out: list = []
         for eid in dict.fromkeys(ids):
             event = self.events.get(eid)
             if event is not None:

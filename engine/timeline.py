@@ -24,6 +24,7 @@ from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent, Retrac
 from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
+from .duck import one_row
 from .fold import in_replay_order
 from .records import MemoryRecord, Record, StoreRecord
 from .spells_table import VIEWS_SQL
@@ -111,7 +112,7 @@ class Timeline:
         self.record = record
         self._connection: tuple[duckdb.DuckDBPyConnection, str] | None = None
         self._lookup = self._subject_lookup()
-        self._raw_by_id: dict[str, Event] | None = None
+        self._raw_by_id: dict[str, Entry] | None = None
 
     @classmethod
     def _of(cls, record: Record) -> Timeline:
@@ -214,7 +215,7 @@ class Timeline:
                     store.con.execute(sql)
                 # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
                 # named with its database: ``main.events`` would be the temp view itself
-                db = store.con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+                db = one_row(store.con, "SELECT current_database()")[0].replace('"', '""')
                 store.con.execute(
                     f'CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM "{db}".main.events '
                     f"WHERE recorded <= TIMESTAMPTZ '{self.as_known.isoformat()}'"
@@ -342,7 +343,7 @@ class Timeline:
                         )
         return self._with_sources(rows) if cite else rows
 
-    def _events_by_id(self, ids: set[str]) -> dict[str, Event]:
+    def _events_by_id(self, ids: set[str]) -> dict[str, Entry]:
         """The events with these ids, as written (an id names one event in every edition)."""
         if not ids:
             return {}
@@ -706,7 +707,7 @@ def _days(intervals: list[tuple[int, int]]) -> int:
     return total
 
 
-def _cite(events: Sequence[Event]) -> tuple[dict, ...]:
+def _cite(events: Sequence[Entry]) -> tuple[dict, ...]:
     """The sources of these events, each once: ``{"ref", "title"}`` and ``url`` where known."""
     out: dict[tuple[str, str], dict] = {}
     for e in events:

@@ -323,12 +323,12 @@ def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
         dated = [s for s in own if s.start is not None]
         first = min(dated, key=lambda s: (s.start.lo, s.number)) if dated else None  # type: ignore[union-attr]
         inception = info["inception"]
-        if inception is not None and (first is None or inception.lo <= first.start.lo):  # type: ignore[union-attr]
+        if inception is not None and (first is None or first.start is None or inception.lo <= first.start.lo):
             t = inception
             src = Source(title="Wikidata item: inception (P571)", ref=f"wikidata:{qid}", url=_item_url(qid, "P571"))
             note = None
         elif first is not None:
-            t = first.start  # type: ignore[assignment]
+            t = first.start
             src = _source(first, "start")
             why = (
                 f"Wikidata's inception (P571), {inception.text}, is later than this statement's start"
