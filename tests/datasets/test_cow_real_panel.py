@@ -13,7 +13,7 @@ from timeline_engine.engine.datasets.cow import TITLE
 from timeline_engine.engine.datasets.cow_export import export_cow_igo_year, write_cow_igo_year
 from timeline_engine.engine.datasets.cow_panel import MISSING_VALUES, CowPanel
 from timeline_engine.events.dates import parse_date
-from timeline_engine.events.parties import is_party_code, party_name
+from timeline_engine.events.parties import PartyNames, is_party_code, party_name
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -125,7 +125,9 @@ def test_historical_states_carry_iso_3166_3_codes_and_the_rest_user_assigned_one
     assert {"SUN", "YUG", "CSK", "DDR", "YMD", "VDR", "SCG", "RUS", "DEU", "YEM"} <= parties
     assert {"XBV", "XAH", "XSV", "XKX"} <= parties
     assert set(cow_import.parties) == {p for p in parties if p.startswith("X")}
-    assert party_name("XSV") == "Republic of Vietnam (South Vietnam)"
+    # the names of user-assigned codes belong to the import, not to the process
+    assert PartyNames(cow_import.parties).name("XSV") == "Republic of Vietnam (South Vietnam)"
+    assert party_name("XSV") == "XSV"
 
 
 def test_the_soviet_seat_passes_to_russia_on_26_december_1991(cow_timeline):
