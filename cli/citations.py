@@ -23,10 +23,10 @@ class CiteFormat(str, Enum):
 def cite_cmd(
     ctx: typer.Context,
     subject: Annotated[str, typer.Argument(help="Subject id, alias or name.")],
+    on: OnOpt,
     party: Annotated[
         str | None, typer.Argument(help="A state (code or name): cite its standing instead of the roster.")
     ] = None,
-    on: OnOpt = ...,
     standing: Annotated[
         str | None, typer.Option(help="For the roster: member/party by default; or observer, …, or all.")
     ] = None,

@@ -19,14 +19,14 @@ from ..events.codec import event_to_record
 from ..events.dates import When, parse_instant, parse_period
 from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
 from ..events.io import catalog_paths, read_paths
-from ..events.model import Event, OfficeEvent, ParticipationEvent
+from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent
 from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
 from .records import MemoryRecord, Record, StoreRecord
-from .replay import Subject
-from .spans_sql import VIEWS_SQL, compile_spells
+from .spells_table import VIEWS_SQL
 from .store import Store
+from .subjects import Subject
 from .tracks import Track, day_window
 
 __all__ = ["Timeline", "subject_lookup"]
@@ -102,7 +102,7 @@ class Timeline:
     event files or a DuckDB store.
     """
 
-    def __init__(self, events: Sequence[Event] = (), as_known: datetime | str | None = None, origin: str = "events"):
+    def __init__(self, events: Sequence[Entry] = (), as_known: datetime | str | None = None, origin: str = "events"):
         self._init(MemoryRecord(events, _instant(as_known), origin))
 
     def _init(self, record: Record) -> None:
@@ -164,7 +164,7 @@ class Timeline:
         return self.record.store
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         """Every event of the record as written (all editions)."""
         return self.record.raw
 
@@ -199,7 +199,7 @@ class Timeline:
             store = self.store if self.store is not None else Store.memory(self.raw)
             spells = "spells"
             if self.as_known is not None:
-                compile_spells(store.con, as_known=self.as_known.isoformat(), target="known_spells", temp=True)
+                store.compile(self.as_known, target="known_spells", temp=True)
                 spells = "known_spells"
                 for sql in VIEWS_SQL("known_spells", "TEMP "):
                     store.con.execute(sql)
@@ -506,7 +506,7 @@ class Timeline:
             or (isinstance(e, OfficeEvent) and (e.holder == code))
         ]
 
-    def log(self, subject: str | None = None) -> list[Event]:
+    def log(self, subject: str | None = None) -> list[Entry]:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
         return self.record.log(sid)
