@@ -4,13 +4,15 @@ and renders the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..engine.aggregates import members_per_period, overlap, tenures
+from ..engine.timeline import Timeline
 from ..engine.validation import validate_paths
 from ..events.codec import event_to_record
 from ..events.io import catalog_paths
@@ -26,7 +28,7 @@ LEGEND = (
 )
 
 
-def _load(ctx: typer.Context, events, store, as_known):  # type: ignore[no-untyped-def]
+def _load(ctx: typer.Context, events: list[Path] | None, store: Path | None, as_known: str | None) -> Timeline:
     """The timeline asked for; a note when ``--as-known`` cannot change anything."""
     tl = load_timeline(ctx, events, store, as_known)
     if as_known is not None and not tl.records_transaction_times:
@@ -39,7 +41,7 @@ def _load(ctx: typer.Context, events, store, as_known):  # type: ignore[no-untyp
     return tl
 
 
-def _table_rows(rows: list[dict]) -> list[dict]:
+def _table_rows(rows: Sequence[dict]) -> list[dict]:
     """Rows for a table: lists of sources left to JSON and CSV (a chain's brief text of them
     stays), lists of ids joined, empty columns dropped."""
     shown = {k for r in rows for k, v in r.items() if v is not None and not (k == "sources" and isinstance(v, list))}
@@ -52,7 +54,7 @@ def _table_rows(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _emit_rows(payload, fmt: Format, tables: dict[str, list[dict]]) -> None:
+def _emit_rows(payload: Any, fmt: Format, tables: dict[str, Sequence[dict]]) -> None:
     """Emit an answer; a table leaves out sources and, for a period, ends with the legend."""
     if fmt != Format.table:
         emit(payload, fmt.value, tables=tables)

@@ -96,7 +96,8 @@ def import_cmd(
     path = need_store(store)
     with _progress() as bar:
         task = bar.add_task("reading", total=3)
-        side, names = {}, {}
+        side: dict[str, dict[str, list[dict]]] = {}
+        names: dict[str, str] = {}
         if source is Source.events:
             events = read_import(files)
         else:
@@ -204,7 +205,7 @@ def export_cmd(
 
     tl = load_timeline(ctx, events, store, as_known)
     if to is ExportFormat.cow_igo_year:
-        side = tl.store.side_records("cow-igo") if getattr(tl, "store", None) is not None else {}
+        side = tl.store.side_records("cow-igo") if tl.store is not None else {}
         if not side:
             raise TimelineError("--to cow-igo-year needs a store that holds an import made with --from cow-igo")
         if out is None:

@@ -34,6 +34,12 @@ class Row:
     ``window`` when uncertain; then the event behind the row and its sources."""
 
     _fields: tuple[str, ...] = ()
+    during: str | None  # every row declares these fields
+    window: tuple[int, int] | None
+    held_certainly: str | None
+    held_possibly: str | None
+    event_id: str
+    sources: tuple[dict, ...]
 
     def to_json(self) -> dict[str, Any]:
         out = {f: getattr(self, f) for f in self._fields}
@@ -224,7 +230,7 @@ class Diff:
     notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "subject": self.subject,
             "from": self.from_,
             "to": self.to,

@@ -20,14 +20,14 @@ from ..events.codec import event_to_record
 from ..events.dates import When, parse_instant, parse_period
 from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
 from ..events.io import catalog_paths, read_paths
-from ..events.model import Event, OfficeEvent, ParticipationEvent, Retraction
+from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent, Retraction
 from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .records import MemoryRecord, Record, StoreRecord
-from .replay import Subject
-from .spans_sql import VIEWS_SQL, compile_spells
+from .spells_table import VIEWS_SQL
 from .store import Store
+from .subjects import Subject
 from .tracks import Track, day_window
 
 __all__ = ["Timeline", "subject_lookup"]
@@ -58,14 +58,14 @@ class Timeline:
     event files or a DuckDB store.
     """
 
-    def __init__(self, events: Sequence[Event] = (), as_known: datetime | str | None = None, origin: str = "events"):
+    def __init__(self, events: Sequence[Entry] = (), as_known: datetime | str | None = None, origin: str = "events"):
         self._init(MemoryRecord(events, _instant(as_known), origin))
 
     def _init(self, record: Record) -> None:
         self.record = record
         self._connection: tuple[duckdb.DuckDBPyConnection, str] | None = None
         self._lookup = self._subject_lookup()
-        self._raw_by_id: dict[str, Event] | None = None
+        self._raw_by_id: dict[str, Entry] | None = None
 
     @classmethod
     def _of(cls, record: Record) -> Timeline:
@@ -121,7 +121,7 @@ class Timeline:
         return self.record.store
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         """Every event of the record as written (all editions)."""
         return self.record.raw
 
@@ -162,7 +162,7 @@ class Timeline:
             store = self.store if self.store is not None else Store.memory(self.raw)
             spells = "spells"
             if self.as_known is not None:
-                compile_spells(store.con, as_known=self.as_known.isoformat(), target="known_spells", temp=True)
+                store.compile(self.as_known, target="known_spells", temp=True)
                 spells = "known_spells"
                 for sql in VIEWS_SQL("known_spells", "TEMP "):
                     store.con.execute(sql)
@@ -267,7 +267,7 @@ class Timeline:
                         )
         return self._with_sources(rows) if cite else rows
 
-    def _events_by_id(self, ids: set[str]) -> dict[str, Event]:
+    def _events_by_id(self, ids: set[str]) -> dict[str, Entry]:
         """The events with these ids, as written (an id names one event in every edition)."""
         if not ids:
             return {}
@@ -314,7 +314,7 @@ class Timeline:
                 name=s.names[-1],
                 kind=s.kind,
                 standing=standing,
-                continues=s.predecessor,
+                continues=_predecessor(s),
                 **self._cited(*rest),
             )
 
@@ -417,10 +417,10 @@ class Timeline:
     def _ancestry(self, sid: str) -> list[str]:
         """The subject and its predecessors, newest first (CSTO, CST); a cycle stops the walk."""
         chain = [sid]
-        pred = self.subjects_by_id[sid].predecessor
+        pred = _predecessor(self.subjects_by_id[sid])
         while pred and pred in self.subjects_by_id and pred not in chain:
             chain.append(pred)
-            pred = self.subjects_by_id[pred].predecessor
+            pred = _predecessor(self.subjects_by_id[pred])
         return chain
 
     def _lineage_events(self, sids: list[str]) -> list[Event]:
@@ -583,7 +583,9 @@ class Timeline:
             code = self.resolve_party(who)
         except UnknownParty as unknown:
             needle = _norm(who)
-            found = [e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)]
+            found: list[Event] = [
+                e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)
+            ]
             if found:
                 return found
             holders = sorted({e.holder for e in events if isinstance(e, OfficeEvent) and e.holder})
@@ -598,7 +600,7 @@ class Timeline:
             or (isinstance(e, OfficeEvent) and (e.holder == code))
         ]
 
-    def log(self, subject: str | None = None) -> list[Event]:
+    def log(self, subject: str | None = None) -> list[Entry]:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
         return self.record.log(sid)
@@ -630,7 +632,13 @@ def _days(intervals: list[tuple[int, int]]) -> int:
     return total
 
 
-def _cite(events: Sequence[Event]) -> tuple[dict, ...]:
+def _predecessor(s: Subject) -> str | None:
+    """The subject ``s`` continues, as its founding event declares it (a store's subject built
+    alone does not know its predecessor: the founding event does)."""
+    return s.predecessor or s.founded.predecessor
+
+
+def _cite(events: Sequence[Entry]) -> tuple[dict, ...]:
     """The sources of these events, each once: ``{"ref", "title"}`` and ``url`` where known."""
     out: dict[tuple[str, str], dict] = {}
     for e in events:
