@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..engine.aggregates import members_per_period, overlap, tenures, term_lengths
+from ..engine.timeline import Timeline
 from ..engine.validation import validate_paths
 from ..events.codec import event_to_record
 from ..events.dates import parse_period
@@ -29,7 +30,7 @@ LEGEND = (
 )
 
 
-def _load(ctx: typer.Context, events, store, as_known):
+def _load(ctx: typer.Context, events: list[Path] | None, store: Path | None, as_known: str | None) -> Timeline:
     """The timeline asked for; a note when ``--as-known`` cannot change anything."""
     tl = load_timeline(ctx, events, store, as_known)
     if as_known is not None and not tl.records_transaction_times:
@@ -55,7 +56,7 @@ def _table_rows(rows: Sequence[dict]) -> list[dict]:
     return out
 
 
-def _emit_rows(payload, fmt: Format, tables: dict[str, Sequence[dict]]) -> None:
+def _emit_rows(payload: Any, fmt: Format, tables: dict[str, Sequence[dict]]) -> None:
     """Emit an answer; a table leaves out sources and, for a period, ends with the legend."""
     if fmt != Format.table:
         emit(payload, fmt.value, tables=tables)

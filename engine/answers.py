@@ -232,7 +232,7 @@ class Diff(DiffFrames):
     notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "subject": self.subject,
             "from": self.from_,
             "to": self.to,

@@ -390,7 +390,7 @@ class Timeline:
                 name=s.names[-1],
                 kind=s.kind,
                 standing=standing,
-                continues=s.predecessor,
+                continues=_predecessor(s),
                 **self._cited(*rest),
             )
 
@@ -493,10 +493,10 @@ class Timeline:
     def _ancestry(self, sid: str) -> list[str]:
         """The subject and its predecessors, newest first (CSTO, CST); a cycle stops the walk."""
         chain = [sid]
-        pred = self.subjects_by_id[sid].predecessor
+        pred = _predecessor(self.subjects_by_id[sid])
         while pred and pred in self.subjects_by_id and pred not in chain:
             chain.append(pred)
-            pred = self.subjects_by_id[pred].predecessor
+            pred = _predecessor(self.subjects_by_id[pred])
         return chain
 
     def _lineage_events(self, sids: list[str]) -> list[Event]:
@@ -705,6 +705,12 @@ def _days(intervals: list[tuple[int, int]]) -> int:
         elif b > reach:
             total, reach = total + b - reach, b
     return total
+
+
+def _predecessor(s: Subject) -> str | None:
+    """The subject ``s`` continues, as its founding event declares it (a store's subject built
+    alone does not know its predecessor: the founding event does)."""
+    return s.predecessor or s.founded.predecessor
 
 
 def _cite(events: Sequence[Entry]) -> tuple[dict, ...]:

@@ -114,3 +114,13 @@ def test_on_random_logs_the_chain_is_every_event_of_the_party_up_to_the_end_in_r
             assert [c["id"] for c in ex.chain] == [e.id for e in tl.events_in_force(sid, party) if e.when.lo <= end]
             producing = {c["id"] for c in ex.chain if c["role"] == "produces the standing"}
             assert producing == {r.event_id for r in ex.rows}
+
+
+def test_a_store_follows_the_lineage_in_history_and_explain(log):
+    log.organization("OLD")
+    log.organization("NEW", date="2000-01-01", predecessor="OLD")
+    log.party("joined", "OLD", "KAZ", "1995-03-01", id="old-kaz")
+    log.party("joined", "NEW", "KAZ", "2000-01-01", id="new-kaz")
+    stored = Timeline.from_store(Store.memory(log.events()))
+    assert [e.id for e in stored.history("KAZ", subject="NEW")] == ["old-kaz", "new-kaz"]
+    assert [c["id"] for c in stored.explain("NEW", "KAZ", on="2005").chain] == ["old-kaz", "new-kaz"]
