@@ -754,3 +754,23 @@ def test_12_an_event_file_given_as_the_store_is_not_a_store(tmp_path):
         invoke("members", "XORG", "--on", "2005", "--store", events),
         f"error: {events} is not a timeline store (not a DuckDB database file)",
     )
+
+
+def test_11_a_full_tmpdir_is_exit_1_with_one_line_and_the_store_as_it_was(store, tmp_path):
+    disk = tmp_path / "tmpdir"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        (disk / "fill").write_bytes(b"\0" * max(shutil.disk_usage(disk).free - 64 * 1024, 0))
+        events = tmp_path / "many.jsonl"
+        with events.open("w") as f:
+            for i in range(2_000):
+                f.write(json.dumps(founded(f"T{i}", "1990", name="n" * 100)) + "\n")
+        before = snapshot(store)
+        done = run_process("import", events, "--store", store, env={**_env(), "TMPDIR": str(disk)})
+        assert_clear_error(done, "error: no space left on the device")
+        assert snapshot(store) == before
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

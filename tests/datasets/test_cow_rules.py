@@ -238,7 +238,7 @@ def test_a_malformed_panel_is_refused_with_its_line(tmp_path, import_small, rows
 
 def test_a_panel_without_its_state_system_says_where_to_find_it(tmp_path):
     path = PanelWriter(tmp_path, ("usa",)).add("AAA", 1990, {1990: {"usa": "1"}}).write()
-    with pytest.raises(CowDataError, match=r"states2016.csv.gz not found\); pass states_path"):
+    with pytest.raises(CowDataError, match=r"states2016.csv.gz not found\); pass --states FILE"):
         import_cow_igo_year(path)
 
 
