@@ -82,5 +82,5 @@ def emit(payload: Any, fmt: str, tables: dict[str, Sequence[dict]] | None = None
             rows = [{"section": name, **r} for name, rs in sections.items() for r in rs]
             _csv(rows)
         return
-    for name, rows in sections.items():
-        _table(rows, name or None)
+    for name, section in sections.items():
+        _table(section, name or None)

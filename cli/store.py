@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 
 from ..engine.aggregates import run_readonly_sql
-from ..engine.datasets.cow_export import write_igo_year
 from ..engine.exports import export_events, read_parquet
+from ..engine.panel import write_igo_year
 from ..engine.store import Store
 from ..events.codec import event_from_record
 from ..events.errors import BadEvent, Problem, TimelineError, ValidationFailed
@@ -95,7 +95,8 @@ def import_cmd(
     path = need_store(store)
     with _progress() as bar:
         task = bar.add_task("reading", total=3)
-        side, names = {}, {}
+        side: dict[str, dict[str, list[dict]]] = {}
+        names: dict[str, str] = {}
         if source is Source.events:
             events = read_import(files)
         else:

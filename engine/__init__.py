@@ -9,9 +9,10 @@ comparisons, panels and charts; every answer converts to Arrow, pandas and polar
 from .aggregates import members_per_period, overlap, run_readonly_sql, tenures
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
 from .compare import Comparison, Disagreement, compare_standings
+from .fold import Folded, fold
 from .panel import Panel, panel
-from .replay import Replayed, Subject, replay
 from .store import Store
+from .subjects import Subject
 from .timeline import Timeline
 from .validation import validate_events, validate_paths
 
@@ -21,20 +22,20 @@ __all__ = [
     "Diff",
     "Disagreement",
     "Explanation",
+    "Folded",
     "MemberRow",
     "Members",
     "OfficeRow",
     "Panel",
-    "Replayed",
     "State",
     "Store",
     "Subject",
     "Timeline",
     "compare_standings",
+    "fold",
     "members_per_period",
     "overlap",
     "panel",
-    "replay",
     "run_readonly_sql",
     "tenures",
     "validate_events",

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from ..events.codec import event_to_record
 from ..events.dates import parse_date
@@ -297,7 +297,7 @@ class Frames:
             if part not in lists:
                 raise _bad_part(str(part), lists)
             payload = lists[part]
-        rows = [dict(r) for r in payload]
+        rows: list[Mapping[str, Any]] = [dict(r) for r in payload]
         names = {k for r in rows for k in r}
         return rows, tuple((n, "edtf") for n in EDTF_FIELDS if n in names)
 

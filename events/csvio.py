@@ -16,7 +16,7 @@ from typing import Any
 
 from .codec import FIELD_ORDER, event_from_record, event_to_record, json_line
 from .errors import Problem, TimelineError
-from .model import Event, Origin
+from .model import Entry, Origin
 
 __all__ = ["CSV_COLUMNS", "read_csv", "write_csv"]
 
@@ -39,7 +39,7 @@ def _cell(value: str) -> Any:
     return value
 
 
-def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Event]:
+def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Entry]:
     reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""))
     try:
         header = next(reader)
@@ -89,7 +89,7 @@ def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterat
             problems.append(Problem(file, number, str(e), eid))
 
 
-def write_csv(events: Iterable[Event], out) -> int:
+def write_csv(events: Iterable[Entry], out) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     n = 0
