@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from ..engine.aggregates import DEFAULT_SQL_LIMIT, DEFAULT_SQL_TIMEOUT, readonly_sql
-from ..engine.datasets.cow_export import write_igo_year
 from ..engine.exports import check_out_path, export_events, read_parquet
+from ..engine.panel import write_igo_year
 from ..engine.store import Store
 from ..events.codec import event_from_record
 from ..events.errors import BadEvent, Problem, TimelineError, ValidationFailed

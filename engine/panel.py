@@ -51,10 +51,14 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from ..events.errors import BadArgument, TimelineError
 from ..events.vocabulary import FULL_STANDING
+from .datasets.cow_export import CowExportError, standing_after, write_cow_igo_year
+from .datasets.cow_panel import TABLES, CowPanel
+from .datasets.cow_states import read_code_table
 from .frames import Frames, html_table
 
 __all__ = [
@@ -87,8 +91,6 @@ _SHARED_ISO = {
 @lru_cache(maxsize=1)
 def _code_table() -> tuple[dict[str, tuple[int, str]], tuple[tuple[str, str, int, int], ...]]:
     """({column: (ccode, stateabb)}, ((column, iso3, first day, last day), …)) from the bundled table."""
-    from .datasets.cow_states import read_code_table
-
     text = (resources.files("timeline_engine.engine.datasets") / "cow_states.csv").read_text(encoding="utf-8")
     cow = {r["column"]: (int(r["ccode"]), r["stateabb"]) for r in csv.DictReader(text.splitlines())}
     periods = tuple((p.column, p.iso3, p.start, p.end) for p in read_code_table())
@@ -117,9 +119,6 @@ def _cow_codes(iso3: str, n: int) -> tuple[int | None, str | None, str | None]:
 
 def cow_panel_of(tl):
     """The COW panel record a store keeps beside an import from the COW panel, or None."""
-    from .datasets import CowPanel
-    from .datasets.cow_panel import TABLES
-
     side = tl.store.side_records("cow-igo") if tl.store is not None else {}
     if not side:
         return None
@@ -146,8 +145,6 @@ class _Source:
     """What a record says, cell by cell: codes[(subject, party)] -> array over the years."""
 
     def __init__(self, tl, subjects, years: range):
-        from .datasets.cow_export import standing_after
-
         self.tl, self.subjects, self.years = tl, subjects, years
         self.cow = cow_panel_of(tl)
         self.system = self.cow.system if self.cow is not None else None
@@ -524,8 +521,6 @@ def write_panel(table: pa.Table, out: str | Path) -> int:
     kind = output_format(path)
     try:
         if kind == "parquet":
-            import pyarrow.parquet as pq
-
             pq.write_table(table, path)
         elif kind == "jsonl":
             with open(path, "w", encoding="utf-8") as f:
@@ -557,3 +552,21 @@ def csv_text(table: pa.Table) -> str:
     buf = io.StringIO()
     write_csv(table, buf)
     return buf.getvalue()
+
+
+def write_igo_year(timeline, out: str | Path) -> int:
+    """The COW IGO-year file of any record (CSV, gzip-compressed for ``.gz``); the number of rows.
+
+    A store imported from the COW panel gives the panel back value for value
+    (``write_cow_igo_year`` with the panel record it keeps); any other record (the catalog,
+    event files, a store of your own) gives the IGO-year shape of :func:`panel`: ``ioname``,
+    ``orgname``, ``year`` and one column per COW state, coded 1, 2, 3 or 0, missing (empty)
+    beyond the record's coverage or where the record does not say.
+    """
+    path = Path(out)
+    if not path.name.lower().endswith((".csv", ".csv.gz")):
+        raise CowExportError(f"{path}: the COW IGO-year file is CSV: name it .csv or .csv.gz")
+    kept = cow_panel_of(timeline)
+    if kept is not None:
+        return write_cow_igo_year(timeline, kept, path)
+    return panel(timeline, shape="igo-year").write(path)

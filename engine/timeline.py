@@ -23,6 +23,7 @@ from ..events.io import catalog_paths, read_paths
 from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent, Retraction
 from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
+from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .duck import one_row
 from .fold import in_replay_order
@@ -233,8 +234,6 @@ class Timeline:
         >>> Timeline.load().sql("SELECT count(DISTINCT party) FROM spans WHERE subject = 'SCO'").fetchall()
         [(18,)]
         """
-        from .aggregates import readonly_relation  # aggregates imports nothing from here at import time
-
         return readonly_relation(self, query)
 
     # -- subjects ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ...events.errors import TimelineError
 from ..timeline import Timeline
 from .cow_panel import CowPanel
 
-__all__ = ["CODE_OF_STANDING", "CowExportError", "export_cow_igo_year", "write_cow_igo_year", "write_igo_year"]
+__all__ = ["CODE_OF_STANDING", "CowExportError", "export_cow_igo_year", "write_cow_igo_year"]
 
 CODE_OF_STANDING = {None: "0", "member": "1", "associate": "2", "observer": "3"}
 
@@ -144,23 +144,3 @@ def write_cow_igo_year(source, panel: CowPanel, out: str | Path | IO[str]) -> in
         with opener() as f:
             return write(f)
     return write(out)
-
-
-def write_igo_year(timeline, out: str | Path) -> int:
-    """The COW IGO-year file of any record (CSV, gzip-compressed for ``.gz``); the number of rows.
-
-    A store imported from the COW panel gives the panel back value for value
-    (:func:`write_cow_igo_year` with the panel record it keeps); any other record (the catalog,
-    event files, a store of your own) gives the IGO-year panel of ``engine.panel``: ``ioname``,
-    ``orgname``, ``year`` and one column per COW state, coded 1, 2, 3 or 0, missing (empty)
-    beyond the record's coverage or where the record does not say.
-    """
-    from ..panel import cow_panel_of, panel
-
-    path = Path(out)
-    if not path.name.lower().endswith((".csv", ".csv.gz")):
-        raise CowExportError(f"{path}: the COW IGO-year file is CSV: name it .csv or .csv.gz")
-    kept = cow_panel_of(timeline)
-    if kept is not None:
-        return write_cow_igo_year(timeline, kept, path)
-    return panel(timeline, shape="igo-year").write(path)
