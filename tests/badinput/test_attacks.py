@@ -120,22 +120,27 @@ CYCLE = [
     ],
     ids=["members", "state", "diff", "explain", "members-self", "chart"],
 )
-def test_2_a_predecessor_cycle_answers_a_question_before_both_foundings_promptly(tmp_path, args):
+def test_2_a_predecessor_cycle_is_refused_promptly_with_one_clear_line(tmp_path, args):
     events = write_jsonl(tmp_path / "cycle.jsonl", CYCLE)
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     started = time.monotonic()
     done = run_process(*args, "--events", events, env=_env(), timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
     assert time.monotonic() - started < 60
-    if args[0] in ("members", "state", "explain"):  # diff and chart print no notes
-        assert "predecessors form a cycle through" in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert "predecessors form a cycle: AAA → BBB → AAA" in line or "predecessors form a cycle: SELF → SELF" in line
 
 
-def test_2_validate_still_passes_a_predecessor_cycle_until_the_fold_refuses_it(tmp_path):
-    """Issue 14 item 2's validation problem belongs to the fold's rewrite (issue 12)."""
+def test_2_validate_names_every_founding_in_a_predecessor_cycle(tmp_path):
     events = write_jsonl(tmp_path / "cycle.jsonl", CYCLE)
-    assert invoke("validate", events).exit_code == 0
+    result = invoke("validate", events)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert f"{events}:1: event aaa-founded: predecessors form a cycle: AAA → BBB → AAA" in lines
+    assert f"{events}:2: event bbb-founded: predecessors form a cycle: AAA → BBB → AAA" in lines
+    assert f"{events}:3: event self-founded: predecessors form a cycle: SELF → SELF" in lines
 
 
 # -- 3 and 10. export --out never destroys what is at the path ---------------------------------
