@@ -243,7 +243,7 @@ class Diff(DiffFrames):
             "steps": list(self.steps),
         }
         if self.compared is not None:
-            out["compared"] = {"before": self.compared[0], "after": self.compared[1]}  # type: ignore[assignment]  # out holds lists and dicts alike
+            out["compared"] = {"before": self.compared[0], "after": self.compared[1]}
         if self.notes:
             out["notes"] = list(self.notes)
         return out

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 
 from ..events.codec import event_to_record
 from ..events.dates import parse_date

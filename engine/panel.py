@@ -51,8 +51,8 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..events.errors import BadArgument, TimelineError
 from ..events.vocabulary import FULL_STANDING
