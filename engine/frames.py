@@ -23,11 +23,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-import pyarrow as pa
-
 from ..events.codec import event_to_record
 from ..events.dates import parse_date
 from ..events.errors import BadDate, TimelineError
+from .lazy import LazyModule
+
+# pyarrow takes ~0.15 s to import: only a question turned into a frame pays for it
+pa: Any = LazyModule("pyarrow")
 
 __all__ = [
     "EDTF_FIELDS",
@@ -57,15 +59,13 @@ HTML_ROWS = 60  # rows shown by _repr_html_ before "… more rows"
 # "json" (anything else: kept as JSON text), "instant" (a timestamp).
 Columns = Sequence[tuple[str, str]]
 
-_SOURCE = pa.struct(
-    [
-        ("title", pa.string()),
-        ("ref", pa.string()),
-        ("quote", pa.string()),
-        ("url", pa.string()),
-        ("page", pa.string()),
-    ]
-)
+_SOURCE_FIELDS = ("title", "ref", "quote", "url", "page")
+
+
+def _source_type() -> Any:
+    """The Arrow type of one source: a struct of texts."""
+    return pa.struct([(f, pa.string()) for f in _SOURCE_FIELDS])
+
 
 EVENT_COLUMNS: Columns = (
     ("id", "text"),
@@ -158,10 +158,10 @@ def _arrays(name: str, kind: str, values: list[Any]) -> list[tuple[str, pa.Array
         rows = [
             None
             if v is None
-            else [{k: (None if s.get(k) is None else str(s.get(k))) for k in _SOURCE.names} for s in v]
+            else [{k: (None if s.get(k) is None else str(s.get(k))) for k in _SOURCE_FIELDS} for s in v]
             for v in values
         ]
-        return [(name, pa.array(rows, pa.list_(_SOURCE)))]
+        return [(name, pa.array(rows, pa.list_(_source_type())))]
     if kind == "json":
         return [(name, pa.array([_json_text(v) for v in values], pa.string()))]
     return [(name, pa.array([None if v is None else str(v) for v in values], pa.string()))]

@@ -48,11 +48,9 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..events.errors import BadArgument, TimelineError
 from ..events.vocabulary import FULL_STANDING
@@ -60,6 +58,11 @@ from .datasets.cow_export import CowExportError, standing_after, write_cow_igo_y
 from .datasets.cow_panel import TABLES, CowPanel
 from .datasets.cow_states import read_code_table
 from .frames import Frames, html_table
+from .lazy import LazyModule
+
+# pyarrow takes ~0.15 s to import: only a panel written or turned into a frame pays for it
+pa: Any = LazyModule("pyarrow")
+pq: Any = LazyModule("pyarrow.parquet")
 
 __all__ = [
     "SHAPES",
@@ -337,15 +340,15 @@ def _state_year(src: _Source) -> pa.Table:
     return pa.table(columns)
 
 
-_DYAD_COLUMNS = (
-    ("iso3_1", pa.string()),
-    ("iso3_2", pa.string()),
-    ("ccode1", pa.int32()),
-    ("ccode2", pa.int32()),
-    ("stateabb1", pa.string()),
-    ("stateabb2", pa.string()),
-    ("year", pa.int32()),
-    ("shared", pa.int32()),
+_DYAD_COLUMNS = (  # name, Arrow type (by name: pyarrow is imported when a panel is made)
+    ("iso3_1", "string"),
+    ("iso3_2", "string"),
+    ("ccode1", "int32"),
+    ("ccode2", "int32"),
+    ("stateabb1", "string"),
+    ("stateabb2", "string"),
+    ("year", "int32"),
+    ("shared", "int32"),
 )
 
 
