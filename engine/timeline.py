@@ -27,6 +27,7 @@ from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .duck import one_row
 from .fold import in_replay_order
+from .frames import Events
 from .records import MemoryRecord, Record, StoreRecord
 from .spells_table import VIEWS_SQL
 from .store import Store
@@ -632,7 +633,7 @@ class Timeline:
                 out.append((key, rec))
         return out
 
-    def history(self, who: str, subject: str | None = None) -> list[Event]:
+    def history(self, who: str, subject: str | None = None) -> Events:
         """Every event in force about a party (by code or name) or a person (office holder);
         with ``subject``, the events of that subject and of its predecessors."""
         sid = self.subject(subject).id if subject else None
@@ -648,17 +649,19 @@ class Timeline:
                     " — give more of the name"
                 ) from None
             if named:
-                return [e for e in events if isinstance(e, OfficeEvent) and e.holder == named[0]]
+                found = [e for e in events if isinstance(e, OfficeEvent) and e.holder == named[0]]
+                return Events(found, caption=f"history of {named[0]}")
             close = difflib.get_close_matches(str(who), holders, n=2, cutoff=0.6)
             if close:
                 raise UnknownParty(f"no party or office holder {who!r} — did you mean {' or '.join(close)}?") from None
             raise unknown
-        return [
+        about = [
             e
             for e in events
             if (isinstance(e, ParticipationEvent) and e.party == code)
             or (isinstance(e, OfficeEvent) and (e.holder == code))
         ]
+        return Events(about, caption=f"history of {code}" + (f" in {sid}" if sid else ""))
 
     def log(self, subject: str | None = None) -> list[Entry]:
         """The raw events as recorded (as known), corrections and retractions included."""
