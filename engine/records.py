@@ -15,6 +15,8 @@ from datetime import datetime
 from itertools import groupby
 from typing import Protocol
 
+import attrs
+
 from ..events.codec import event_from_record
 from ..events.errors import ValidationFailed
 from ..events.model import Entry, Event, Origin
@@ -241,7 +243,10 @@ class _LazySubjects(Mapping[str, Subject]):
         if sid not in self._built:
             lifecycle = ", ".join(f"'{k}'" for k in LIFECYCLE_KINDS)
             events = self._record._records(f"subject = ? AND kind IN ({lifecycle})", [sid])
-            self._built[sid] = subjects_of(fold(from_events(events)), events)[sid]
+            alone = subjects_of(fold(from_events(events)), events)[sid]
+            # folded alone, a subject cannot see its predecessor declared: its founding event names it
+            # (the store refused any log whose predecessors were undeclared or in a cycle)
+            self._built[sid] = attrs.evolve(alone, predecessor=alone.founded.predecessor)
         return self._built[sid]
 
     def __iter__(self) -> Iterator[str]:

@@ -136,11 +136,17 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise StoreError(
                 f"{path}: permission denied (cannot open the store for {'reading' if read_only else 'writing'})"
             ) from None
+        low = text.lower()
+        if "corrupt" in low or "checksum" in low or "could not read enough bytes" in low:
+            raise StoreError(f"the store is damaged or cut short ({text.splitlines()[0]})") from None
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
     except duckdb.Error as e:
         text = str(e)
         if "extension" in text.lower() or "in-memory database" in text.lower():  # e.g. a .jsonl path
             raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
+        low = text.lower()
+        if "corrupt" in low or "checksum" in low or "could not read enough bytes" in low:
+            raise StoreError(f"the store is damaged or cut short ({text.splitlines()[0]})") from None
         raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
 
 
