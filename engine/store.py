@@ -561,40 +561,27 @@ class Store:
     def party_names(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT code, name FROM party_names").fetchall())
 
-    _HEAD = 3 * 4096  # DuckDB's file header and its two database headers
-
-    def _footprint(self) -> tuple[int, bytes] | None:
-        """(size, headers) of the store file before a write, to give back what a failed one took."""
+    # The store file is only ever stat'ed or truncated by path here, never opened: closing any
+    # descriptor of a file releases every fcntl lock the process holds on it, DuckDB's included.
+    def _footprint(self) -> int | None:
+        """The size of the store file before a write, to give back what a failed one took."""
         if self.path is None:
             return None
         try:
-            with open(self.path, "rb") as f:
-                return os.fstat(f.fileno()).st_size, f.read(self._HEAD)
+            return os.stat(self.path).st_size
         except OSError:
             return None
 
-    def _shrink(self, before: tuple[int, bytes] | None) -> None:
+    def _shrink(self, before: int | None) -> None:
         """After a failed write: DuckDB keeps the blocks it wrote for the transaction (a write that
-        filled the disk leaves the disk full). When no checkpoint has happened since (the headers
-        are as they were), those blocks lie past the old end of the file and nothing refers to
-        them: close, cut the file back to its old size, and open it again."""
+        filled the disk leaves the disk full). No checkpoint happens inside a transaction, so
+        those blocks lie past the old end of the file and nothing on disk refers to them: cut
+        the file back to its old size (DuckDB writes them again when it reuses them)."""
         if before is None or self.path is None:
             return
-        size, head = before
-        try:
-            if self.path.stat().st_size <= size:
-                return
-        except OSError:
-            return
-        self.con.close()
-        try:
-            with open(self.path, "r+b") as f:
-                if f.read(self._HEAD) == head:
-                    f.truncate(size)
-        except OSError:
-            pass
-        finally:
-            self.con = _connect(self.path, read_only=False)
+        with contextlib.suppress(OSError):
+            if os.stat(self.path).st_size > before:
+                os.truncate(self.path, before)
 
     def _write(self, step, subjects: Sequence[str] | None = None) -> None:
         """Run ``step`` and fold the log again (only ``subjects`` when given) in one transaction:
