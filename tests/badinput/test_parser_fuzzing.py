@@ -18,13 +18,13 @@ from timeline_engine.events.codec import event_from_record, read_jsonl
 from timeline_engine.events.csvio import read_csv, write_csv
 from timeline_engine.events.dates import OPEN_END, OPEN_START, parse_date, parse_instant, parse_period
 from timeline_engine.events.errors import Problem, TimelineError
-from timeline_engine.events.model import Event
+from timeline_engine.events.model import Event, Retraction
 
 
 def _collected(reader, lines: list[str], file: str) -> tuple[list[Event], list[Problem]]:
     problems: list[Problem] = []
     events = list(reader(lines, file, problems))
-    assert all(isinstance(e, Event) for e in events)
+    assert all(isinstance(e, (Event, Retraction)) for e in events)
     assert all(isinstance(p, Problem) and p.file == file and 0 <= p.line <= len(lines) + 1 for p in problems), problems
     return events, problems
 
