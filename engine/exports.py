@@ -79,7 +79,10 @@ def export_events(events: Sequence[Entry], to: str, out: Path | None, protect: S
 # The typed Parquet layout (docs/data-dictionary.md): the interchange fields in their order, the
 # EDTF texts kept as text with DATE bounds beside them, `sources` as a list of structs, `recorded`
 # as a UTC instant with its text as written. Derived columns are recomputed when read back.
-_SOURCE_STRUCT = "STRUCT(title VARCHAR, ref VARCHAR, quote VARCHAR, url VARCHAR, page VARCHAR, page_number BIGINT)"
+_SOURCE_STRUCT = (
+    "STRUCT(title VARCHAR, ref VARCHAR, quote VARCHAR, url VARCHAR, page VARCHAR, page_number BIGINT, "
+    "author VARCHAR, publisher VARCHAR, issued VARCHAR)"
+)
 _DERIVED = ("date_lo", "date_hi", "effective_from", "effective_to", "recorded_text")
 _PARQUET_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (c, _SOURCE_STRUCT + "[]" if c == "sources" else "TIMESTAMPTZ" if c == "recorded" else "VARCHAR")
@@ -112,6 +115,9 @@ def _parquet_row(e: Entry) -> dict:
             "url": s.get("url"),
             "page": None if s.get("page") is None else str(s["page"]),
             "page_number": s["page"] if isinstance(s.get("page"), int) else None,
+            "author": s.get("author"),
+            "publisher": s.get("publisher"),
+            "issued": s.get("issued"),
         }
         for s in rec["sources"]
     ]
@@ -163,6 +169,7 @@ def _source_record(s: dict) -> dict:
         out["page"] = s["page_number"]
     elif s.get("page") is not None:
         out["page"] = s["page"]
+    out.update({k: s[k] for k in ("author", "publisher", "issued") if s.get(k) is not None})
     return out
 
 

@@ -57,10 +57,11 @@ def test_diff_in_csv_has_a_section_for_the_steps(ok):
     ]
 
 
-def test_a_diff_that_runs_backwards_says_so_on_stderr(invoke):
+def test_a_diff_that_runs_backwards_is_refused_in_one_line(invoke):
     result = invoke("diff", "SCO", "2024", "2016", "--format", "json")
-    assert result.exit_code == 0
-    assert result.stderr == "note: 2016 ends before 2024 begins: the diff runs backwards in time\n"
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "error: diff: FROM 2024 is after TO 2016; give the earlier date first\n"
 
 
 # -- memberships ----------------------------------------------------------------------------

@@ -94,6 +94,9 @@ def test_pyarrow_reads_the_documented_types(exported):
         ("url", pa.string()),
         ("page", pa.string()),
         ("page_number", pa.int64()),
+        ("author", pa.string()),
+        ("publisher", pa.string()),
+        ("issued", pa.string()),
     ]
 
 
@@ -127,6 +130,9 @@ def test_polars_reads_the_same_types(exported):
                 "url": pl.String,
                 "page": pl.String,
                 "page_number": pl.Int64,
+                "author": pl.String,
+                "publisher": pl.String,
+                "issued": pl.String,
             }
         )
     )
