@@ -27,13 +27,10 @@ from .model import (
     SubjectEvent,
 )
 from .parties import is_party_code
+from .rules import COMMON_FIELDS, FAMILY_FIELDS, ID_PATTERN, SLUG_PATTERN, SUBJECT_PATTERN, family_of
 from .vocabulary import (
-    BODY_KINDS,
     GRANTABLE,
     KINDS,
-    LIFECYCLE_KINDS,
-    OFFICE_KINDS,
-    PARTICIPATION_KINDS,
     SUBJECT_KINDS,
 )
 
@@ -71,18 +68,13 @@ FIELD_ORDER = (
     "recorded",
     "note",
 )
-_COMMON = {"id", "date", "subject", "kind", "effective", "sources", "recorded", "corrects", "note", "v"}
-_BY_FAMILY = {
-    "lifecycle": {"name", "subject_kind", "predecessor"},
-    "participation": {"party", "status"},
-    "office": {"office", "holder", "nationality"},
-    "body": {"body", "name"},
-    "record": {"retracts"},
-}
+# what every record may hold, and what each family adds: declared in events.rules
+_COMMON = COMMON_FIELDS
+_BY_FAMILY = FAMILY_FIELDS
 _SOURCE_FIELDS = {"title", "ref", "quote", "url", "page", "author", "publisher", "issued"}
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~+-]{0,199}$")
-_SUBJECT = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_ID = re.compile(f"^{ID_PATTERN}$")
+_SUBJECT = re.compile(f"^{SUBJECT_PATTERN}$")
+_SLUG = re.compile(f"^{SLUG_PATTERN}$")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -116,15 +108,7 @@ def _json_type(value: Any) -> str:
 
 
 def _family(kind: str) -> str:
-    if kind in LIFECYCLE_KINDS:
-        return "lifecycle"
-    if kind in PARTICIPATION_KINDS:
-        return "participation"
-    if kind in OFFICE_KINDS:
-        return "office"
-    if kind in BODY_KINDS:
-        return "body"
-    return "record"
+    return family_of(kind)
 
 
 def _upcast(rec: dict[str, Any]) -> dict[str, Any]:
