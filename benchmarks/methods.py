@@ -89,24 +89,27 @@ class Method:
 
 
 class Engine(Method):
-    """engine.bulk: Parquet → DuckDB → numpy; validated replay; packed spells, np.searchsorted."""
+    """The engine's fold: Parquet → DuckDB → numpy columns; the fold; packed spells, np.searchsorted."""
 
-    name, label = "engine", "engine (bulk path)"
+    name, label = "engine", "engine (fold over columns)"
 
     def load(self, parquet: str) -> dict:
-        from timeline_engine.engine import bulk
+        from timeline_engine.engine.fold import fold
+        from timeline_engine.engine.fold.codes import STANDINGS
+        from timeline_engine.engine.fold.duck import load_parquet
+        from timeline_engine.engine.index import PartyIndex
 
         t0 = time.perf_counter()
-        cols = bulk.load_parquet(parquet)
+        cols = load_parquet(parquet)
         t1 = time.perf_counter()
-        rep = bulk.replay_columns(cols)
+        folded = fold(cols)
         t2 = time.perf_counter()
-        if rep.problems or cols.record_problems:
-            raise RuntimeError(f"engine refused the log: {rep.as_problems()[:3]}")
-        self.ix = rep.spells.parties
+        if folded.problems:
+            raise RuntimeError(f"engine refused the log: {folded.problems[:3]}")
+        self.ix = PartyIndex(folded.spells)
         t3 = time.perf_counter()
-        self.cols, self.words, self.bulk = cols, cols.words, bulk
-        self.member = bulk.STANDINGS.index("member")
+        self.cols, self.words, self.standings = cols, cols.words, STANDINGS
+        self.member = STANDINGS.index("member")
         return {"load_s": t1 - t0, "replay_s": t2 - t1, "index_s": t3 - t2, "events": len(cols)}
 
     def native_members(self, subject, day):
@@ -120,7 +123,7 @@ class Engine(Method):
         return self.ix.members_all(day)
 
     def canon_diff(self, native):
-        st = self.bulk.STANDINGS
+        st = self.standings
         p, a, b = native
         return tuple(sorted((self.words[x], st[y], st[z]) for x, y, z in zip(p, a, b)))
 

@@ -140,10 +140,10 @@ def render(res: dict) -> str:
         "",
         "## What is measured",
         "",
-        "- **engine** — `engine.bulk`: the Parquet log read by DuckDB into integer codes and numpy arrays (no",
+        "- **engine** — `timeline_engine.engine.bulk`: the Parquet log read by DuckDB into integer codes and numpy arrays (no",
         "  event objects), a validated replay in numpy (transition table, forward-filled resumptions, lifecycle",
         "  checks), spells packed per subject and searched with `np.searchsorted`.",
-        "- **library** — `engine.Timeline` over event objects (the reference semantics; 1M events at most).",
+        "- **library** — `timeline_engine.engine.Timeline` over event objects (the reference semantics; 1M events at most).",
         "- **spans** — a hand-written DuckDB span table (window functions, LEAD) and SQL queries over it.",
         "- **asof** — DuckDB `ASOF JOIN` over the raw events (each with the standing it leads to).",
         "- **eventsourcing** — the `eventsourcing` library, one aggregate per subject, in-memory (POPO)",
@@ -317,7 +317,7 @@ def render(res: dict) -> str:
     out += ["## COW IGO v3 panel", ""]
     if cow.get("status") == "measured":
         out += [
-            f"`events.importers.cow.import_cow_igo_year` on `igo_year_format3.csv.gz`: {cow['events']:,} events "
+            f"`timeline_engine.engine.datasets.cow.import_cow_igo_year` on `igo_year_format3.csv.gz`: {cow['events']:,} events "
             f"in {_fmt_s(cow['import_s'])}; replay (`Timeline`) {_fmt_s(cow['replay_s'])}; export back to the "
             f"panel ({cow['rows']:,} rows) {_fmt_s(cow['export_s'])}; peak {cow['peak_rss_mb']:.0f} MB.",
             "",

@@ -150,11 +150,12 @@ def agreement(parquet: str, n: int = 40, methods=None) -> dict[str, list]:
 
 # -- rows outside the per-method runs ------------------------------------------------------
 def import_row(jsonl: Path) -> dict:
-    """Import JSON lines: DuckDB's own read_json into a table, and the engine's bulk import
-    (read, encode, validated replay), each median of 3."""
+    """Import JSON lines: DuckDB's own read_json into a table, and the engine's columnar
+    import (read, encode, the fold), each median of 3."""
     code = f"""
 import time, json, duckdb, resource, statistics
-from timeline_engine.engine import bulk
+from timeline_engine.engine.fold import fold
+from timeline_engine.engine.fold.duck import load_jsonl
 p = {str(jsonl)!r}
 raw, eng = [], []
 for _ in range(3):
@@ -164,11 +165,11 @@ for _ in range(3):
     raw.append(time.perf_counter() - t0)
     con.close()
     t0 = time.perf_counter()
-    cols = bulk.load_jsonl(p)
-    rep = bulk.replay_columns(cols)
-    assert not rep.problems and not cols.record_problems
+    cols = load_jsonl(p)
+    folded = fold(cols)
+    assert not folded.problems
     eng.append(time.perf_counter() - t0)
-    del cols, rep
+    del cols, folded
 print(json.dumps({{"duckdb_read_json_s": statistics.median(raw), "engine_bulk_import_s": statistics.median(eng),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
@@ -223,7 +224,7 @@ def cli_row(jsonl: Path, data: Path) -> dict:
 def cow_row() -> dict:
     """The COW IGO v3 panel: import as events, replay, export back (if the importer and data exist)."""
     data = ROOT.parent / "shared" / "data" / "cow-igo-v3" / "igo_year_format3.csv.gz"
-    if not (ROOT / "events" / "importers" / "cow.py").exists() or not data.exists():
+    if not (ROOT / "engine" / "datasets" / "cow.py").exists() or not data.exists():
         return {"status": "not yet measured: importer or data missing"}
     code = f"""
 import io, json, time, resource

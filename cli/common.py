@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from enum import Enum
 from pathlib import Path
@@ -225,13 +225,21 @@ class OneLineErrors(TyperGroup):
     """The ``timeline`` group: a usage error (an unknown option, a bad ``--format`` value, a
     missing argument) is one line on stderr and exit 2, not click's usage box."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         from typer._click import exceptions as click_errors
 
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except click_errors.NoArgsIsHelpError as e:
             e.show()
             sys.exit(EXIT_USAGE)
@@ -243,7 +251,7 @@ class OneLineErrors(TyperGroup):
         except click_errors.ClickException as e:
             typer.echo(f"error: {' '.join(visible(e.format_message()).split())}", err=True)
             sys.exit(e.exit_code)
-        except click_errors.Abort:
+        except typer.Abort:
             typer.echo("error: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else EXIT_OK)

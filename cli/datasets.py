@@ -14,6 +14,7 @@ from ..engine.datasets import import_cow_igo_year
 from ..engine.datasets.un_status import read_un_status, read_un_status_folder
 from ..engine.timeline import Timeline
 from ..events.errors import TimelineError
+from ..events.model import Event
 from .common import AsKnownOpt, EventsOpt, Format, FormatOpt, Room, StoreOpt, load_timeline
 from .render import emit
 
@@ -33,7 +34,7 @@ def read_data_set(source: Source, files: list[Path], states: Path | None) -> tup
             raise TimelineError("--from cow-igo reads one file: igo_year_format3.csv.gz")
         done = import_cow_igo_year(files[0], states_path=states)
         return list(done.events), {"cow-igo": done.panel.to_tables()}, dict(done.parties)
-    events = []
+    events: list[Event] = []
     for f in files:
         for one in read_un_status_folder(f) if f.is_dir() else [read_un_status(f)]:
             events.extend(one.events)

@@ -212,5 +212,5 @@ def emit(payload: Any, fmt: str, tables: dict[str, Sequence[dict]] | None = None
         else:
             (_csv if fmt == "csv" else _tsv)(rows, out)
         return
-    for name, rows in sections.items():
-        _table(rows, name or None, out)
+    for name, section in sections.items():
+        _table(section, name or None, out)

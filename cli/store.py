@@ -115,7 +115,8 @@ def import_cmd(
     path = need_store(store)
     with _progress() as bar:
         task = bar.add_task("reading", total=3)
-        side, names = {}, {}
+        side: dict[str, dict[str, list[dict]]] = {}
+        names: dict[str, str] = {}
         # the input is read and checked before the store is opened: the write lock is held
         # only while the events are validated against the log and written
         if source is Source.events:
@@ -241,7 +242,7 @@ def export_cmd(
         check_out_path(out, protect=[store])
     tl = load_timeline(ctx, events, store, as_known)
     if to is ExportFormat.cow_igo_year:
-        side = tl.store.side_records("cow-igo") if getattr(tl, "store", None) is not None else {}
+        side = tl.store.side_records("cow-igo") if tl.store is not None else {}
         if not side:
             raise TimelineError("--to cow-igo-year needs a store that holds an import made with --from cow-igo")
         if out is None:

@@ -9,8 +9,9 @@ comparisons and charts.
 from .aggregates import members_per_period, overlap, run_readonly_sql, tenures
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
 from .compare import Comparison, Disagreement, compare_standings
-from .replay import Replayed, Subject, replay
+from .fold import Folded, fold
 from .store import Store
+from .subjects import Subject
 from .timeline import Timeline
 from .validation import validate_events, validate_paths
 
@@ -20,18 +21,18 @@ __all__ = [
     "Diff",
     "Disagreement",
     "Explanation",
+    "Folded",
     "MemberRow",
     "Members",
     "OfficeRow",
-    "Replayed",
     "State",
     "Store",
     "Subject",
     "Timeline",
     "compare_standings",
+    "fold",
     "members_per_period",
     "overlap",
-    "replay",
     "run_readonly_sql",
     "tenures",
     "validate_events",

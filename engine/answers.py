@@ -20,6 +20,8 @@ class Row:
     """Common JSON rendering: the contract's fields first, ``during`` and ``window`` when set."""
 
     _fields: tuple[str, ...] = ()
+    during: str | None  # every row declares these two fields
+    window: tuple[int, int] | None
 
     def to_json(self) -> dict[str, Any]:
         out = {f: getattr(self, f) for f in self._fields}

@@ -1,6 +1,6 @@
 """The membership chart: one bar per party, its standings over time, one panel per subject.
 
->>> from engine import Timeline
+>>> from timeline_engine.engine import Timeline
 >>> fig = membership_chart(Timeline.load(), ["CSTO"], on="2013", out="csto.png")  # doctest: +SKIP
 
 Each bar is coloured by standing. A transition known only to a month, a season or a year is
@@ -27,9 +27,10 @@ from ..events.parties import party_name
 from .tracks import FOREVER, Spell
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.artist import Artist
     from matplotlib.figure import Figure
 
-    from .replay import Subject
+    from .subjects import Subject
     from .timeline import Timeline
 
 __all__ = ["CHART_SUFFIXES", "STANDING_COLOURS", "ChartError", "check_chart_path", "membership_chart"]
@@ -187,7 +188,8 @@ def _lighter(colour: str, amount: float = 0.6) -> tuple[float, float, float]:
 def _darker(colour: str, amount: float = 0.35) -> tuple[float, float, float]:
     from matplotlib.colors import to_rgb
 
-    return tuple(c * (1 - amount) for c in to_rgb(colour))
+    r, g, b = to_rgb(colour)
+    return (r * (1 - amount), g * (1 - amount), b * (1 - amount))
 
 
 def _num(day: int) -> float:
@@ -269,7 +271,7 @@ def _legend_handles(seen: set[str], any_uncertain: bool, on_label: str | None, o
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=c, label=v) for v, c in STANDING_COLOURS.items() if v in seen]
+    handles: list[Artist] = [Patch(facecolor=c, label=v) for v, c in STANDING_COLOURS.items() if v in seen]
     handles += [Patch(facecolor=_OTHER, label=v) for v in sorted(seen - set(STANDING_COLOURS))]
     if any_uncertain:
         handles.append(
@@ -354,7 +356,7 @@ def membership_chart(
     a, b = (on_period.lo.toordinal(), on_period.hi.toordinal() + 1) if on_period else (0, 0)
     on_is_day = b - a == 1
     a, b = max(a, lo), min(b, stop)
-    if a < b:  # the question's date is on the chart
+    if on_period is not None and a < b:  # the question's date is on the chart
         on_label = f"the question's date: {on_period.text}"
         for ax in axes:
             if on_is_day:

@@ -16,7 +16,7 @@ from ..events.catalog_format import write_catalog
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record, write_jsonl
 from ..events.csvio import write_csv
 from ..events.errors import Problem, TimelineError
-from ..events.model import Event, Origin
+from ..events.model import Entry, Origin
 
 __all__ = ["check_out_path", "export_events", "read_parquet"]
 
@@ -48,7 +48,7 @@ def check_out_path(out: Path, protect: Sequence[Path | None] = ()) -> None:
         raise TimelineError(f"{out}: folder {out.parent} does not exist")
 
 
-def export_events(events: Sequence[Event], to: str, out: Path | None, protect: Sequence[Path | None] = ()) -> int:
+def export_events(events: Sequence[Entry], to: str, out: Path | None, protect: Sequence[Path | None] = ()) -> int:
     if out is not None:
         check_out_path(out, protect)
     if to == "parquet":
@@ -74,7 +74,7 @@ def export_events(events: Sequence[Event], to: str, out: Path | None, protect: S
     return n
 
 
-def _write_parquet(events: Sequence[Event], out: Path) -> int:
+def _write_parquet(events: Sequence[Entry], out: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
         src = Path(tmp) / "events.jsonl"
         with src.open("w", encoding="utf-8") as f:
@@ -99,7 +99,7 @@ def _write_parquet(events: Sequence[Event], out: Path) -> int:
     return len(events)
 
 
-def read_parquet(path: Path, problems: list[Problem]) -> list[Event]:
+def read_parquet(path: Path, problems: list[Problem]) -> list[Entry]:
     label = str(path)
     con = duckdb.connect()
     try:

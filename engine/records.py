@@ -17,13 +17,12 @@ from typing import Protocol
 
 from ..events.codec import event_from_record
 from ..events.errors import ValidationFailed
-from ..events.model import Event, Origin
+from ..events.model import Entry, Event, Origin
 from ..events.parties import PartyNames
 from ..events.vocabulary import LIFECYCLE_KINDS
-from .log import known_by
-from .replay import Subject, replay, replay_order
-from .spans_sql import compile_spells
+from .fold import fold, from_events, in_replay_order
 from .store import Store
+from .subjects import Subject, subjects_of
 from .tracks import FOREVER, Spell, Track
 from .validation import validate_events
 
@@ -39,7 +38,7 @@ class Record(Protocol):
     store: Store | None
 
     @property
-    def raw(self) -> tuple[Event, ...]: ...
+    def raw(self) -> tuple[Entry, ...]: ...
 
     @property
     def subjects(self) -> Mapping[str, Subject]: ...
@@ -50,7 +49,7 @@ class Record(Protocol):
 
     def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]: ...
 
-    def log(self, subject: str | None = None) -> list[Event]: ...
+    def log(self, subject: str | None = None) -> list[Entry]: ...
 
     def as_of(self, as_known: datetime | None) -> Record: ...
 
@@ -58,47 +57,54 @@ class Record(Protocol):
 class MemoryRecord:
     """Events held in memory, replayed once; refused with every problem when any is found."""
 
-    store = None
+    store: Store | None = None
 
-    def __init__(self, events: Sequence[Event], as_known: datetime | None = None, origin: str = "events"):
+    def __init__(self, events: Sequence[Entry], as_known: datetime | None = None, origin: str = "events"):
         self.events = tuple(events)
         self.as_known = as_known
         self.origin = origin
         self.parties = PartyNames()
-        self.index, problems = validate_events(self.events, as_known)
+        folded, problems = validate_events(self.events, as_known)
         if problems:
             raise ValidationFailed(problems)
+        self._subjects = subjects_of(folded, self.events)  # type: ignore[arg-type]
+        self._tracks = folded.spells.tracks()
+        self._in_force = [self.events[i] for i in folded.replay_order().tolist()]
+        self._known = folded.columns.known_by(as_known)
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         return self.events
 
     @property
     def subjects(self) -> Mapping[str, Subject]:
-        return self.index.subjects
+        return self._subjects
 
     def subject_names(self) -> list[tuple[str, str]]:
-        return [(s.id, n) for s in self.index.subjects.values() for n in s.names]
+        return [(s.id, n) for s in self._subjects.values() for n in s.names]
 
     def tracks(self, family: str, sid: str) -> dict[str, Track]:
-        by_family = {"party": self.index.parties, "office": self.index.offices, "body": self.index.bodies}
-        return by_family[family].get(sid, {})
+        return self._tracks[family].get(sid, {})
 
     def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
         return [
             e
-            for e in self.index.events
+            for e in self._in_force
             if (subject is None or e.subject == subject) and (party is None or getattr(e, "party", None) == party)
         ]
 
-    def log(self, subject: str | None = None) -> list[Event]:
-        return [e for e in self.events if known_by(e, self.as_known) and (subject is None or e.subject == subject)]
+    def log(self, subject: str | None = None) -> list[Entry]:
+        return [
+            e
+            for e, known in zip(self.events, self._known.tolist(), strict=True)
+            if known and (subject is None or e.subject == subject)
+        ]
 
     def as_of(self, as_known: datetime | None) -> MemoryRecord:
         return MemoryRecord(self.events, as_known, self.origin)
 
 
-def _ord(d) -> int:  # type: ignore[no-untyped-def]
+def _ord(d) -> int:
     return FOREVER if d is None else d.toordinal()
 
 
@@ -117,7 +123,7 @@ class StoreRecord:
         self.origin = str(store.path or "store")
         self._spells = "spells"
         if as_known is not None:
-            compile_spells(store.con, as_known=as_known.isoformat(), target="known_spells", temp=True)
+            store.compile(as_known, target="known_spells", temp=True)
             self._spells = "known_spells"
         self._cache: dict[tuple[str, str], dict[str, Track]] = {}
         self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
@@ -129,10 +135,11 @@ class StoreRecord:
             f"AND {where} ORDER BY seq",
             params or [],
         ).fetchall()
-        return [event_from_record(json.loads(r), Origin(self.origin, seq)) for seq, r in rows]
+        entries = [event_from_record(json.loads(r), Origin(self.origin, seq)) for seq, r in rows]
+        return [e for e in entries if isinstance(e, Event)]  # nothing in force is a retraction
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         return tuple(self._store.events())
 
     @property
@@ -183,9 +190,9 @@ class StoreRecord:
         if party is not None:
             where.append("party = ?")
             params.append(party)
-        return replay_order(self._records(" AND ".join(where), params))
+        return in_replay_order(self._records(" AND ".join(where), params))
 
-    def log(self, subject: str | None = None) -> list[Event]:
+    def log(self, subject: str | None = None) -> list[Entry]:
         where, params = [], []
         if self.as_known is not None:
             where.append("recorded <= CAST(? AS TIMESTAMPTZ)")
@@ -220,7 +227,7 @@ class _LazySubjects(Mapping[str, Subject]):
         if sid not in self._built:
             lifecycle = ", ".join(f"'{k}'" for k in LIFECYCLE_KINDS)
             events = self._record._records(f"subject = ? AND kind IN ({lifecycle})", [sid])
-            self._built[sid] = replay(events).subjects[sid]
+            self._built[sid] = subjects_of(fold(from_events(events)), events)[sid]
         return self._built[sid]
 
     def __iter__(self) -> Iterator[str]:

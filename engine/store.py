@@ -23,14 +23,16 @@ from pathlib import Path
 
 import attrs
 import duckdb
+import numpy as np
 
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record
 from ..events.dates import parse_instant
 from ..events.errors import Problem, StoreBusy, StoreError, ValidationFailed
-from ..events.model import Event, Origin
-from . import bulk
-from .log import problem_for
-from .spans_sql import VIEWS_SQL, compile_spells
+from ..events.model import Entry, Origin, SubjectEvent
+from .duck import one_row
+from .fold import Folded, fold, from_events
+from .fold.duck import load_store
+from .spells_table import VIEWS_SQL, write_spells
 from .validation import validate_events
 
 __all__ = ["SCHEMA_VERSION", "AppendResult", "Store"]
@@ -73,6 +75,27 @@ FROM event_log
 _UPGRADES: dict[int, list[str]] = {1: [_SIDE]}
 
 
+def _problem(event: Entry, message: str) -> Problem:
+    o = event.origin
+    return Problem(o.file if o else "<events>", o.line if o else 0, message, event.id)
+
+
+class _Refused(Exception):
+    """The fold of the log after a write found problems: the write is undone."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _in_subjects(subjects: Sequence[str] | None) -> str:
+    """A condition on ``event_log`` selecting the events of ``subjects`` (ids are upper-case slugs,
+    checked on the way in, so they are safe to write into SQL; quotes are doubled all the same)."""
+    if not subjects:
+        return "FALSE"
+    return "subject IN (" + ", ".join("'" + s.replace("'", "''") + "'" for s in subjects) + ")"
+
+
 class AppendResult(tuple):
     """(added, already stored)."""
 
@@ -86,7 +109,10 @@ class AppendResult(tuple):
 
 
 # A store never loads extensions: opening a foreign file must not reach for the network.
-CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -150,7 +176,7 @@ def _connect_waiting(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBP
             pause = min(pause * 2, 0.25)
 
 
-def _row(event: Event, seq: int, recorded: str) -> dict:
+def _row(event: Entry, seq: int, recorded: str) -> dict:
     rec = event_to_record(event)
     if event.recorded is None:
         rec["recorded"] = recorded
@@ -166,7 +192,7 @@ def _row(event: Event, seq: int, recorded: str) -> dict:
     return row
 
 
-def _same(stored_record: dict, event: Event) -> bool:
+def _same(stored_record: dict, event: Entry) -> bool:
     incoming = event_to_record(event)
     if "recorded" not in incoming:
         stored_record = {k: v for k, v in stored_record.items() if k != "recorded"}
@@ -199,7 +225,8 @@ class Store:
                 [str(SCHEMA_VERSION), datetime.now(UTC).isoformat()],
             )
             con.execute(_EVENTS_VIEW)
-            compile_spells(con)
+            store = cls(con, path, False)
+            store.compile()
             for sql in VIEWS_SQL():
                 con.execute(sql)
             con.execute("COMMIT")
@@ -207,7 +234,7 @@ class Store:
             con.close()
             path.unlink(missing_ok=True)
             raise
-        return cls(con, path, False), True
+        return store, True
 
     @classmethod
     def open(cls, path: str | os.PathLike, read_only: bool = False, wait: float = 0.0) -> Store:
@@ -240,15 +267,16 @@ class Store:
         return store
 
     @classmethod
-    def memory(cls, events: Sequence[Event] = ()) -> Store:
+    def memory(cls, events: Sequence[Entry] = ()) -> Store:
         """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
         con = duckdb.connect(":memory:", config=CONFIG)
         con.execute(_SCHEMA + _SIDE)
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute(_EVENTS_VIEW)
         store = cls(con, None, False)
-        store._insert(list(events), datetime(1970, 1, 1, tzinfo=UTC).isoformat().replace("+00:00", "Z"))
-        compile_spells(con)
+        events = list(events)
+        store._insert(events, datetime(1970, 1, 1, tzinfo=UTC).isoformat().replace("+00:00", "Z"))
+        write_spells(con, fold(from_events(events)), store_seq=np.arange(1, len(events) + 1))
         for sql in VIEWS_SQL():
             con.execute(sql)
         return store
@@ -293,9 +321,9 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
     def count(self) -> int:
-        return self.con.execute("SELECT count(*) FROM event_log").fetchone()[0]
+        return one_row(self.con, "SELECT count(*) FROM event_log")[0]
 
-    def events(self, where: str = "", params: Sequence = ()) -> list[Event]:
+    def events(self, where: str = "", params: Sequence = ()) -> list[Entry]:
         """Stored events in log order (``where`` is a trusted SQL condition on ``event_log``)."""
         rows = self.con.execute(
             f"SELECT seq, record FROM event_log {('WHERE ' + where) if where else ''} ORDER BY seq", list(params)
@@ -308,10 +336,10 @@ class Store:
             yield json.loads(r)
 
     # -- writing -------------------------------------------------------------------------
-    def _insert(self, events: list[Event], recorded: str) -> None:
+    def _insert(self, events: list[Entry], recorded: str) -> None:
         if not events:
             return
-        start = self.con.execute("SELECT COALESCE(max(seq), 0) FROM event_log").fetchone()[0] + 1
+        start = one_row(self.con, "SELECT COALESCE(max(seq), 0) FROM event_log")[0] + 1
         columns = {
             c: "VARCHAR"
             for c in [
@@ -336,7 +364,7 @@ class Store:
 
     def append(
         self,
-        events: Sequence[Event],
+        events: Sequence[Entry],
         *,
         now: datetime | None = None,
         side: dict[str, dict[str, list[dict]]] | None = None,
@@ -352,13 +380,13 @@ class Store:
         recorded = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
         recorded = recorded.replace("+00:00", "Z")
         problems: list[Problem] = []
-        fresh: list[Event] = []
-        batch: dict[str, Event] = {}
+        fresh: list[Entry] = []
+        batch: dict[str, Entry] = {}
         for e in events:
             if e.id in batch:
                 if batch[e.id] != e:
                     problems.append(
-                        problem_for(
+                        _problem(
                             e,
                             f"id {e.id!r} is used twice in this input with different "
                             f"content (also at {batch[e.id].where()})",
@@ -375,7 +403,7 @@ class Store:
                     unchanged += 1
                 else:
                     problems.append(
-                        problem_for(
+                        _problem(
                             e,
                             f"id {eid!r} is already in the store (event #{seq}) with different "
                             "content; to change it, add an event that `corrects` it",
@@ -385,45 +413,84 @@ class Store:
                 fresh.append(e)
         if problems:
             raise ValidationFailed(problems)
-        extras = lambda: (self._put_side(side or {}), self._put_names(party_names or {}))  # noqa: E731
+
+        def extras() -> None:
+            self._put_side(side or {})
+            self._put_names(party_names or {})
+
         if not fresh:
             if side or party_names:
-                self._write(extras)
+                self._write(extras, subjects=[])
             return AppendResult((0, unchanged))
-        if self.count() + len(fresh) >= self.BULK_THRESHOLD and self._append_bulk(fresh, recorded, extras):
-            return AppendResult((len(fresh), unchanged))
-        existing = self.events()
-        stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
-        _, problems = validate_events(existing + stamped)
-        if problems:
-            raise ValidationFailed(problems)
-        self._write(lambda: (self._insert(fresh, recorded), extras()))
+        touched = self._partition(fresh)
+        try:
+
+            def insert_all() -> None:
+                self._insert(fresh, recorded)
+                extras()
+
+            self._write(insert_all, subjects=touched)
+        except _Refused as refused:
+            # Nothing was written. Check the events again as they were read, so that each problem
+            # names its file and line: the touched subjects' stored events and the new ones.
+            existing = self.events(_in_subjects(touched))
+            stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
+            _, problems = validate_events(existing + stamped)
+            raise ValidationFailed(problems or refused.problems) from None
         return AppendResult((len(fresh), unchanged))
 
-    # From this many events in the store after an import, the import is checked by the bulk
-    # path (engine.bulk: the whole log replayed as columns, inside the import's transaction);
-    # only a log it refuses or cannot read is validated again in Python, for the exact messages.
-    BULK_THRESHOLD = 50_000
+    def _partition(self, events: Sequence[Entry]) -> list[str]:
+        """The subjects a write must fold again: those of the new events and of the events they
+        correct or retract, with every subject joined to one of them by a predecessor (either way,
+        transitively: a lineage is checked whole). The rest of the log keeps its spells."""
+        subjects = {e.subject for e in events}
+        links = [x for e in events for x in (getattr(e, "retracts", None), e.corrects) if x]
+        if links:
+            subjects |= {
+                r[0]
+                for r in self.con.execute(
+                    "SELECT DISTINCT subject FROM event_log WHERE id IN (SELECT unnest(?::VARCHAR[]))", [links]
+                ).fetchall()
+            }
+        pairs = self.con.execute(
+            "SELECT subject, predecessor FROM event_log WHERE kind = 'founded' AND predecessor IS NOT NULL"
+        ).fetchall()
+        pairs += [(e.subject, e.predecessor) for e in events if isinstance(e, SubjectEvent) and e.predecessor]
+        linked: dict[str, set[str]] = {}
+        for a, b in pairs:
+            linked.setdefault(a, set()).add(b)
+            linked.setdefault(b, set()).add(a)
+        todo = list(subjects)
+        while todo:
+            for s in linked.get(todo.pop(), ()):
+                if s not in subjects:
+                    subjects.add(s)
+                    todo.append(s)
+        return sorted(subjects)
 
-    def _append_bulk(self, fresh: list[Event], recorded: str, extras) -> bool:
-        """Insert, check the whole log in bulk, and commit; False (nothing written) when the bulk
-        path refuses the log or cannot read it, so that the Python validator says why."""
-
-        class _Refused(Exception):
-            pass
-
-        def step():
-            self._insert(fresh, recorded)
-            rep = bulk.replay_store(self.con, str(self.path or "store"))
-            if rep.problems or rep.columns.record_problems:
-                raise _Refused
-            extras()
-
-        try:
-            self._write(step)
-        except (_Refused, bulk.NotBulkReadable):
-            return False
-        return True
+    def compile(
+        self,
+        as_known: datetime | None = None,
+        target: str = "spells",
+        temp: bool = False,
+        subjects: Sequence[str] | None = None,
+    ) -> Folded:
+        """Fold the stored log (as known by ``as_known``) into the table ``target`` and
+        ``{target}_in_force``; the fold, with its problems. With ``subjects``, only their events
+        are folded and only their spells replaced (a partition: whole lineages)."""
+        where = _in_subjects(subjects) if subjects is not None else ""
+        if (
+            subjects == []
+            or not self.con.execute(f"SELECT count(*) FROM event_log {('WHERE ' + where) if where else ''}").fetchall()[
+                0
+            ][0]
+        ):
+            folded, seq = fold(from_events([])), np.zeros(0, dtype=np.int64)
+        else:
+            cols, seq = load_store(self.con, str(self.path or "store"), where)
+            folded = fold(cols, as_known)
+        write_spells(self.con, folded, target, temp, store_seq=seq, subjects=subjects)
+        return folded
 
     def _rows_into(
         self,
@@ -510,14 +577,17 @@ class Store:
             if os.stat(self.path).st_size > before:
                 os.truncate(self.path, before)
 
-    def _write(self, step) -> None:
-        """Run ``step`` and recompile the spells in one transaction: all of it, or nothing (and
-        the store file no larger than before)."""
+    def _write(self, step, subjects: Sequence[str] | None = None) -> None:
+        """Run ``step`` and fold the log again (only ``subjects`` when given) in one transaction:
+        all of it, or nothing (``_Refused`` when the fold finds problems), and the store file no
+        larger than before."""
         before = self._footprint()
         try:
             self.con.execute("BEGIN TRANSACTION")
             step()
-            compile_spells(self.con)
+            folded = self.compile(subjects=subjects)
+            if folded.problems:
+                raise _Refused(folded.problems)
             for sql in VIEWS_SQL():
                 self.con.execute(sql)
             self.con.execute("COMMIT")
@@ -546,5 +616,5 @@ class Store:
         return {i: (seq, json.loads(r)) for i, seq, r in rows}
 
 
-def _with_recorded(event: Event, recorded: str) -> Event:
+def _with_recorded(event: Entry, recorded: str) -> Entry:
     return attrs.evolve(event, recorded=recorded)

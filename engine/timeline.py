@@ -19,14 +19,15 @@ from ..events.codec import event_to_record
 from ..events.dates import When, parse_instant, parse_period
 from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
 from ..events.io import catalog_paths, read_paths
-from ..events.model import Event, OfficeEvent, ParticipationEvent
+from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent
 from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, OfficeRow, State
+from .duck import one_row
 from .records import MemoryRecord, Record, StoreRecord
-from .replay import Subject
-from .spans_sql import VIEWS_SQL, compile_spells
+from .spells_table import VIEWS_SQL
 from .store import Store
+from .subjects import Subject
 from .tracks import Track, day_window
 
 __all__ = ["Timeline", "subject_lookup"]
@@ -57,7 +58,7 @@ class Timeline:
     event files or a DuckDB store.
     """
 
-    def __init__(self, events: Sequence[Event] = (), as_known: datetime | str | None = None, origin: str = "events"):
+    def __init__(self, events: Sequence[Entry] = (), as_known: datetime | str | None = None, origin: str = "events"):
         self._init(MemoryRecord(events, _instant(as_known), origin))
 
     def _init(self, record: Record) -> None:
@@ -119,7 +120,7 @@ class Timeline:
         return self.record.store
 
     @property
-    def raw(self) -> tuple[Event, ...]:
+    def raw(self) -> tuple[Entry, ...]:
         """Every event of the record as written (all editions)."""
         return self.record.raw
 
@@ -154,13 +155,13 @@ class Timeline:
             store = self.store if self.store is not None else Store.memory(self.raw)
             spells = "spells"
             if self.as_known is not None:
-                compile_spells(store.con, as_known=self.as_known.isoformat(), target="known_spells", temp=True)
+                store.compile(self.as_known, target="known_spells", temp=True)
                 spells = "known_spells"
                 for sql in VIEWS_SQL("known_spells", "TEMP "):
                     store.con.execute(sql)
                 # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
                 # named with its database: ``main.events`` would be the temp view itself
-                db = store.con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+                db = str(one_row(store.con, "SELECT current_database()")[0]).replace('"', '""')
                 store.con.execute(
                     f'CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM "{db}".main.events '
                     f"WHERE recorded <= TIMESTAMPTZ '{self.as_known.isoformat()}'"
@@ -457,7 +458,9 @@ class Timeline:
             code = self.resolve_party(who)
         except UnknownParty as unknown:
             needle = _norm(who)
-            found = [e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)]
+            found: list[Event] = [
+                e for e in events if isinstance(e, OfficeEvent) and e.holder and needle in _norm(e.holder)
+            ]
             if found:
                 return found
             holders = sorted({e.holder for e in events if isinstance(e, OfficeEvent) and e.holder})
@@ -472,7 +475,7 @@ class Timeline:
             or (isinstance(e, OfficeEvent) and (e.holder == code))
         ]
 
-    def log(self, subject: str | None = None) -> list[Event]:
+    def log(self, subject: str | None = None) -> list[Entry]:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
         return self.record.log(sid)

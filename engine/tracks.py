@@ -17,8 +17,6 @@ from typing import Any
 
 import attrs
 
-from ..events.model import Event
-
 __all__ = ["FOREVER", "Coverage", "Spell", "Track"]
 
 FOREVER = date(9999, 12, 31).toordinal() + 1
@@ -37,9 +35,6 @@ class Spell:
     certain_from: int
     certain_to: int
     possible_to: int
-
-    def covers(self, day: int) -> bool:
-        return self.possible_from <= day < self.possible_to
 
     def certain_on(self, day: int) -> bool:
         return self.certain_from <= day < self.certain_to
@@ -63,7 +58,7 @@ class Track:
     __slots__ = ("_froms", "_reach", "spells")
 
     def __init__(self, spells: list[Spell]):
-        """From spells in replay order (see :meth:`from_transitions`)."""
+        """From spells in replay order (as the fold makes them: ``engine.fold.spells``)."""
         self.spells = spells
         self._froms = [s.possible_from for s in spells]
         reach, best = [], -1
@@ -71,31 +66,6 @@ class Track:
             best = max(best, s.possible_to)
             reach.append(best)
         self._reach = reach
-
-    @classmethod
-    def from_transitions(cls, transitions: list[tuple[int, int, Any, Event]]) -> Track:
-        """From (lo, hi, value after, event) in replay order; a ``None`` value ends a spell."""
-        spells: list[Spell] = []
-        for k, (lo, hi, value, event) in enumerate(transitions):
-            if value is None:
-                continue
-            if k + 1 < len(transitions):
-                nlo, nhi, _, nxt = transitions[k + 1]
-                spells.append(Spell(value, event.when.text, nxt.when.text, event.id, nxt.id, lo, hi, nlo, nhi))
-            else:
-                spells.append(Spell(value, event.when.text, None, event.id, None, lo, hi, FOREVER, FOREVER))
-        return cls(spells)
-
-    def ended_by(self, lo: int, hi: int, text: str, event_id: str) -> Track:
-        """The track cut at an end that happened on some day of [lo, hi] (a dissolution)."""
-        spells = []
-        for s in self.spells:
-            if s.possible_to > hi:
-                s = attrs.evolve(s, until=text, next_event_id=event_id, possible_to=hi)
-            if s.certain_to > lo:
-                s = attrs.evolve(s, certain_to=lo)
-            spells.append(s)
-        return Track(spells)
 
     def _candidates(self, start: int, end: int) -> Iterator[Spell]:
         """Spells possibly in force on some day of [start, end], latest first."""
@@ -114,7 +84,7 @@ class Track:
         """How each value covers the period [start, end] (inclusive day numbers)."""
         by_value: dict[Hashable, list[Spell]] = {}
         for s in self._candidates(start, end):
-            by_value.setdefault(_key(s.value), []).insert(0, s)
+            by_value.setdefault(s.value, []).insert(0, s)
         out = []
         length = end - start + 1
         for spells in by_value.values():
@@ -135,10 +105,6 @@ class Track:
                 window = _uncertain_window(spells, start, end)
             out.append(Coverage(spells[0].value, during, certainty, spells[0], spells[-1], window))
         return out
-
-
-def _key(value: Any) -> Hashable:
-    return value
 
 
 def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -8,18 +8,16 @@ from datetime import datetime
 
 from ..events.errors import Problem
 from ..events.io import read_paths
-from ..events.model import Event
-from .log import resolve_log
-from .replay import Replayed, replay
+from ..events.model import Entry
+from .fold import Folded, fold, from_events
 
 __all__ = ["validate_events", "validate_paths"]
 
 
-def validate_events(events: Sequence[Event], as_known: datetime | None = None) -> tuple[Replayed, list[Problem]]:
-    """The replay of ``events`` (as known by ``as_known``) and every problem found on the way."""
-    live, problems = resolve_log(events, as_known)
-    replayed = replay(live)
-    return replayed, problems + list(replayed.problems)
+def validate_events(events: Sequence[Entry], as_known: datetime | None = None) -> tuple[Folded, list[Problem]]:
+    """The fold of ``events`` (as known by ``as_known``) and every problem found on the way."""
+    folded = fold(from_events(events), as_known)
+    return folded, folded.problems
 
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:

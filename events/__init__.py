@@ -14,13 +14,14 @@ from .errors import (
     ValidationFailed,
 )
 from .io import catalog_paths, load_events, read_paths
-from .model import BodyEvent, Event, OfficeEvent, Origin, ParticipationEvent, Retraction, Source, SubjectEvent
+from .model import BodyEvent, Entry, Event, OfficeEvent, Origin, ParticipationEvent, Retraction, Source, SubjectEvent
 from .parties import party_name, resolve_party
 
 __all__ = [
     "BadDate",
     "BadEvent",
     "BodyEvent",
+    "Entry",
     "Event",
     "OfficeEvent",
     "Origin",

@@ -14,7 +14,7 @@ from typing import Any
 
 from .codec import FIELD_ORDER, event_from_record, event_to_record, json_line
 from .errors import Problem, TimelineError
-from .model import Event, Origin
+from .model import Entry, Origin
 
 __all__ = ["read_catalog", "write_catalog"]
 
@@ -53,7 +53,7 @@ def _split(body: str) -> tuple[str, str]:
     return key.strip(), rest
 
 
-def read_catalog(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Event]:
+def read_catalog(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Entry]:
     """Events from a ``.tl`` file; every problem is added to ``problems`` (reading goes on)."""
     subject: str | None = None
     aliases: dict[str, dict[str, Any]] = {}
@@ -61,7 +61,7 @@ def read_catalog(lines: Iterable[str], file: str, problems: list[Problem]) -> It
     alias: dict[str, Any] | None = None
     source: dict[str, Any] | None = None
 
-    def finish() -> Iterator[Event]:
+    def finish() -> Iterator[Entry]:
         nonlocal current
         if current is not None and not current["bad"]:
             rec = current["rec"]
@@ -136,7 +136,7 @@ def _fmt(value: Any) -> str:
     return text
 
 
-def write_catalog(events: Iterable[Event], out) -> int:
+def write_catalog(events: Iterable[Entry], out) -> int:
     """Write events in the catalog format; reads back to the same events."""
     n = 0
     for event in events:

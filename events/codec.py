@@ -12,13 +12,13 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal, overload
 
 from .dates import parse_date, parse_instant
 from .errors import BadDate, BadEvent, Problem, TimelineError, shorten
 from .model import (
     BodyEvent,
-    Event,
+    Entry,
     OfficeEvent,
     Origin,
     ParticipationEvent,
@@ -134,6 +134,10 @@ def _upcast(rec: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
+@overload
+def _text(rec: dict, key: str, required: Literal[True]) -> str: ...
+@overload
+def _text(rec: dict, key: str, required: bool = False) -> str | None: ...
 def _text(rec: dict, key: str, required: bool = False) -> str | None:
     value = rec.get(key)
     if value is None:
@@ -179,6 +183,10 @@ def _sources(value: Any) -> tuple[Source, ...]:
     return tuple(out)
 
 
+@overload
+def _party_code(rec: dict, key: str, required: Literal[True]) -> str: ...
+@overload
+def _party_code(rec: dict, key: str, required: bool) -> str | None: ...
 def _party_code(rec: dict, key: str, required: bool) -> str | None:
     code = _text(rec, key, required)
     if code is not None and not is_party_code(code):
@@ -186,8 +194,8 @@ def _party_code(rec: dict, key: str, required: bool) -> str | None:
     return code
 
 
-def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
-    """Build an event from one interchange record, checking every field."""
+def event_from_record(rec: Any, origin: Origin | None = None) -> Entry:
+    """Build a log entry (an event or a retraction) from one interchange record, checking every field."""
     if not isinstance(rec, dict):
         raise BadEvent(f"expected a JSON object, found {_json_type(rec)}")
     rec = _upcast(rec)
@@ -218,7 +226,8 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     try:
         text = _text(rec, "date", kind != "retracted")
         date = parse_date(text) if text is not None else None
-        effective = parse_date(_text(rec, "effective")) if rec.get("effective") is not None else None
+        effective_text = _text(rec, "effective")
+        effective = parse_date(effective_text) if effective_text is not None else None
         recorded = _text(rec, "recorded")
         if recorded is not None:
             parse_instant(recorded)
@@ -270,8 +279,8 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Event:
     return Retraction(retracts=_text(rec, "retracts", True), **common)
 
 
-def event_to_record(event: Event) -> dict[str, Any]:
-    """The interchange record of an event (fields in a fixed order, absent ones left out)."""
+def event_to_record(event: Entry) -> dict[str, Any]:
+    """The interchange record of a log entry (fields in a fixed order, absent ones left out)."""
     rec: dict[str, Any] = {}
     for key in FIELD_ORDER:
         value = getattr(event, key, None)
@@ -312,7 +321,7 @@ def json_line(value: Any) -> str:
     return text
 
 
-def dumps_event(event: Event) -> str:
+def dumps_event(event: Entry) -> str:
     return json_line(event_to_record(event))
 
 
@@ -339,7 +348,7 @@ def loads_strict(text: str) -> Any:
     return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
 
 
-def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Event]:
+def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Entry]:
     """Events from JSON lines; every bad line is added to ``problems`` (reading goes on)."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -361,7 +370,7 @@ def read_jsonl(lines: Iterable[str], file: str, problems: list[Problem]) -> Iter
             problems.append(Problem(file, number, str(e), eid))
 
 
-def write_jsonl(events: Iterable[Event], out) -> int:
+def write_jsonl(events: Iterable[Entry], out) -> int:
     n = 0
     for e in events:
         out.write(dumps_event(e) + "\n")

@@ -16,7 +16,7 @@ from typing import Any
 
 from .codec import FIELD_ORDER, event_from_record, event_to_record, json_line, loads_strict
 from .errors import Problem, TimelineError
-from .model import Event, Origin
+from .model import Entry, Origin
 
 __all__ = ["CSV_COLUMNS", "read_csv", "write_csv"]
 
@@ -58,7 +58,7 @@ def _delimiter(first: str) -> str:
     return best
 
 
-def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Event]:
+def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Entry]:
     lines = list(lines)
     delimiter = _delimiter(lines[0]) if lines else ","
     reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""), delimiter=delimiter)
@@ -113,7 +113,7 @@ def read_csv(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterat
             problems.append(Problem(file, number, str(e), eid))
 
 
-def write_csv(events: Iterable[Event], out) -> int:
+def write_csv(events: Iterable[Entry], out) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     n = 0

@@ -14,7 +14,7 @@ from .catalog_format import read_catalog
 from .codec import read_jsonl
 from .csvio import read_csv
 from .errors import Problem, TimelineError, ValidationFailed
-from .model import Event
+from .model import Entry
 
 __all__ = ["EVENT_SUFFIXES", "catalog_paths", "load_events", "read_file", "read_paths", "read_text_lines"]
 
@@ -45,7 +45,7 @@ def read_text_lines(path: Path, label: str) -> list[str]:
     return text.splitlines()
 
 
-def read_file(path: Path, problems: list[Problem], label: str | None = None) -> list[Event]:
+def read_file(path: Path, problems: list[Problem], label: str | None = None) -> list[Entry]:
     """Events of one file; its format is chosen by its suffix."""
     label = label or str(path)
     suffix = path.suffix.lower()
@@ -87,9 +87,9 @@ def _expand(path: Path) -> list[Path]:
     return [path]
 
 
-def read_paths(paths: Iterable[str | os.PathLike], problems: list[Problem]) -> list[Event]:
+def read_paths(paths: Iterable[str | os.PathLike], problems: list[Problem]) -> list[Entry]:
     """Events of files and folders (a folder: every event file in it, in name order)."""
-    events: list[Event] = []
+    events: list[Entry] = []
     for p in paths:
         path = Path(p)
         if not path.exists():
@@ -103,7 +103,7 @@ def read_paths(paths: Iterable[str | os.PathLike], problems: list[Problem]) -> l
     return events
 
 
-def load_events(paths: Iterable[str | os.PathLike]) -> list[Event]:
+def load_events(paths: Iterable[str | os.PathLike]) -> list[Entry]:
     """Events of files and folders, or ``ValidationFailed`` listing every problem."""
     problems: list[Problem] = []
     events = read_paths(paths, problems)

@@ -1,5 +1,7 @@
 """What an event is: frozen, keyword-only value objects.
 
+Every entry of the log (an ``Entry``) is either an :class:`Event` (a dated fact; its
+``date`` is never missing) or a :class:`Retraction` (withdraws an earlier event; needs no date).
 The domain does not know any file format; codecs (``events.codec``) build events through
 named constructors and turn them back into records.
 """
@@ -12,6 +14,8 @@ from .dates import When
 
 __all__ = [
     "BodyEvent",
+    "Entry",
+    "EntryFields",
     "Event",
     "OfficeEvent",
     "Origin",
@@ -42,27 +46,34 @@ class Source:
 
 
 @attrs.frozen(kw_only=True)
-class Event:
-    """One dated fact about a subject, with its sources. Never edited: corrected or retracted."""
+class EntryFields:
+    """What every entry of the log has: an id, a kind, a subject, its sources and its
+    bookkeeping. Entries are never edited: an event is corrected or retracted."""
 
     id: str
     kind: str
     subject: str
-    date: When | None
     sources: tuple[Source, ...]
-    effective: When | None = None
     recorded: str | None = None
     corrects: str | None = None
     note: str | None = None
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
 
-    @property
-    def when(self) -> When | None:
-        """The date from which the event takes effect."""
-        return self.effective or self.date
-
     def where(self) -> str:
         return f"{self.origin.file}:{self.origin.line}" if self.origin else "<no file>"
+
+
+@attrs.frozen(kw_only=True)
+class Event(EntryFields):
+    """One dated fact about a subject, with its sources."""
+
+    date: When
+    effective: When | None = None
+
+    @property
+    def when(self) -> When:
+        """The date from which the event takes effect."""
+        return self.effective or self.date
 
 
 @attrs.frozen(kw_only=True)
@@ -100,7 +111,19 @@ class BodyEvent(Event):
 
 
 @attrs.frozen(kw_only=True)
-class Retraction(Event):
-    """An earlier event is withdrawn from the record."""
+class Retraction(EntryFields):
+    """An earlier event is withdrawn from the record: a log entry, not a dated fact, so its
+    dates are optional (kept as written, for the record's round trip)."""
 
     retracts: str
+    date: When | None = None
+    effective: When | None = None
+
+    @property
+    def when(self) -> When | None:
+        """The date the retraction gives itself, if any (it needs none)."""
+        return self.effective or self.date
+
+
+Entry = Event | Retraction
+"""One entry of the log, as read and stored: an event or a retraction."""

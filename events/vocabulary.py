@@ -9,7 +9,6 @@ __all__ = [
     "KINDS",
     "KIND_ORDER",
     "LIFECYCLE_KINDS",
-    "OFFICES",
     "OFFICE_KINDS",
     "ORGANIZATION_STANDINGS",
     "PARTICIPATION_KINDS",
@@ -83,5 +82,3 @@ GRANTABLE = ("associate", "observer", "dialogue-partner", "partner", "candidate"
 
 # The standing `members` lists by default.
 FULL_STANDING = {"organization": "member", "treaty": "party"}
-
-OFFICES = ("secretary-general", "rats-director", "joint-staff-head", "chair")

@@ -180,7 +180,8 @@ class _Reader:
             yield header, states
             at_io, at_year = header.index("ioname"), header.index("year")
             seen: set[str] = set()
-            current, group = None, []
+            current: str | None = None
+            group: list[tuple[int, int, list[str]]] = []
             canon = {v: v for v in _ALLOWED}
             while True:
                 try:
@@ -476,7 +477,7 @@ class _IgoBuilder:
         if o.kind in ("continued", "continues") or (
             o.kind == "absent" and prev is not None and prev.kind == "continued"
         ):
-            src = o if o.kind != "absent" else prev
+            src = prev if o.kind == "absent" and prev is not None else o
             _, c, v = src.cells[-1]
             switch = src.day if src.kind == "continues" else src.day + 1
             return (

@@ -2,7 +2,7 @@
 
 Every state cell of every row is a cell the panel record kept (missing: ``-9``, ``-1``, empty;
 or in a row COW marks imputed) or the standing the events give its party on the cell's observation day (see
-``events.importers.cow``): no standing ``0``, ``member`` ``1``, ``associate`` ``2``,
+``engine.datasets.cow``): no standing ``0``, ``member`` ``1``, ``associate`` ``2``,
 ``observer`` ``3``. The IGO columns come back as the panel record kept them. Events imported
 from a panel give that panel back value for value.
 """

@@ -21,7 +21,7 @@ import csv
 import gzip
 import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -213,13 +213,13 @@ class StateSystem:
         out = {}
         for code, spells in pieces.items():
             merged: list[PartySpell] = []
-            for s in sorted(spells, key=lambda s: s.start):
-                if merged and s.start <= merged[-1].end + 1:
+            for piece in sorted(spells, key=lambda piece: piece.start):
+                if merged and piece.start <= merged[-1].end + 1:
                     last = merged[-1]
-                    if s.end > last.end:
-                        merged[-1] = attrs.evolve(last, end=s.end, end_source=s.end_source)
+                    if piece.end > last.end:
+                        merged[-1] = attrs.evolve(last, end=piece.end, end_source=piece.end_source)
                 else:
-                    merged.append(s)
+                    merged.append(piece)
             out[code] = tuple(merged)
         return out
 
@@ -279,7 +279,7 @@ class StateSystem:
         return rows
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict]) -> StateSystem:
+    def from_rows(cls, rows: Iterable[Mapping]) -> StateSystem:
         periods, spells = [], []
         for r in rows:
             start, end = _iso_day(r["start"], "state system row"), _iso_day(r["end"], "state system row")
