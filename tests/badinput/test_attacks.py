@@ -20,6 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import attrs
 import duckdb
 import pytest
 from hypothesis import given, settings
@@ -121,21 +122,38 @@ CYCLE = [
     ids=["members", "state", "diff", "explain", "members-self", "chart"],
 )
 def test_2_a_predecessor_cycle_answers_a_question_before_both_foundings_promptly(tmp_path, args):
+    """An answer or one clear line, within the timeout: never a loop."""
     events = write_jsonl(tmp_path / "cycle.jsonl", CYCLE)
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    started = time.monotonic()
     done = run_process(*args, "--events", events, env=_env(), timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    assert time.monotonic() - started < 60
-    if args[0] in ("members", "state", "explain"):  # diff and chart print no notes
-        assert "predecessors form a cycle through" in done.stderr, done.stderr
+    if done.returncode == 0:
+        assert "Traceback" not in done.stderr
+    else:
+        assert_clear_error(done, "predecessors form a cycle")
 
 
-def test_2_validate_still_passes_a_predecessor_cycle_until_the_fold_refuses_it(tmp_path):
-    """Issue 14 item 2's validation problem belongs to the fold's rewrite (issue 12)."""
-    events = write_jsonl(tmp_path / "cycle.jsonl", CYCLE)
-    assert invoke("validate", events).exit_code == 0
+def test_2_the_query_side_lineage_walk_stops_at_a_subject_seen_twice():
+    """Even over a record whose fold did not refuse the cycle (the walk is the query's own)."""
+    from timeline_engine.engine.timeline import Timeline
+    from timeline_engine.events.dates import parse_period
+
+    tl = Timeline.load()
+    a, b = tl.subject("CSTO"), tl.subject("SCO")
+    subjects = dict(tl.subjects_by_id)
+    subjects[a.id] = attrs.evolve(a, predecessor=b.id)
+    subjects[b.id] = attrs.evolve(b, predecessor=a.id)
+
+    class Cyclic(Timeline):
+        @property
+        def subjects_by_id(self):
+            return subjects
+
+    cyclic = Cyclic._of(tl.record)
+    started = time.monotonic()
+    _, _, exists, notes = cyclic._lineage(a.id, parse_period("1900"))
+    assert time.monotonic() - started < 1
+    assert not exists
+    assert notes[-1].endswith(f"its predecessors form a cycle through {a.id}")
 
 
 # -- 3 and 10. export --out never destroys what is at the path ---------------------------------
