@@ -217,7 +217,7 @@ class Timeline:
                     store.con.execute(sql)
                 # A view cannot hold a parameter: the instant is written into it (an ISO string we made).
                 # named with its database: ``main.events`` would be the temp view itself
-                db = one_row(store.con, "SELECT current_database()")[0].replace('"', '""')
+                db = str(one_row(store.con, "SELECT current_database()")[0]).replace('"', '""')
                 store.con.execute(
                     f'CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM "{db}".main.events '
                     f"WHERE recorded <= TIMESTAMPTZ '{self.as_known.isoformat()}'"

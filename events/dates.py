@@ -168,7 +168,9 @@ def _set(s: str) -> When | None:
             raise BadDate(f"bad date {s!r}: the range {e.group(1)}..{e.group(2)} runs backwards")
         lo = first.lo if lo is None else min(lo, first.lo)
         hi = last.hi if hi is None else max(hi, last.hi)
-    return When(s, lo, hi) if lo is not None and hi is not None else None
+    if lo is None or hi is None:
+        return None
+    return When(s, lo, hi)
 
 
 def parse_date(text: str) -> When:

@@ -20,6 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import attrs
 import duckdb
 import pytest
 from hypothesis import given, settings
@@ -141,6 +142,30 @@ def test_2_validate_names_every_founding_in_a_predecessor_cycle(tmp_path):
     assert f"{events}:1: event aaa-founded: predecessors form a cycle: AAA → BBB → AAA" in lines
     assert f"{events}:2: event bbb-founded: predecessors form a cycle: AAA → BBB → AAA" in lines
     assert f"{events}:3: event self-founded: predecessors form a cycle: SELF → SELF" in lines
+
+
+def test_2_the_query_side_lineage_walk_stops_at_a_subject_seen_twice():
+    """Even over a record whose fold did not refuse the cycle (the walk is the query's own)."""
+    from timeline_engine.engine.timeline import Timeline
+    from timeline_engine.events.dates import parse_period
+
+    tl = Timeline.load()
+    a, b = tl.subject("CSTO"), tl.subject("SCO")
+    subjects = dict(tl.subjects_by_id)
+    subjects[a.id] = attrs.evolve(a, predecessor=b.id)
+    subjects[b.id] = attrs.evolve(b, predecessor=a.id)
+
+    class Cyclic(Timeline):
+        @property
+        def subjects_by_id(self):
+            return subjects
+
+    cyclic = Cyclic._of(tl.record)
+    started = time.monotonic()
+    _, _, exists, notes = cyclic._lineage(a.id, parse_period("1900"))
+    assert time.monotonic() - started < 1
+    assert not exists
+    assert notes[-1].endswith(f"its predecessors form a cycle through {a.id}")
 
 
 # -- 3 and 10. export --out never destroys what is at the path ---------------------------------
