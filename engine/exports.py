@@ -135,17 +135,23 @@ def _write_parquet(events: Sequence[Entry], out: Path) -> int:
     columns = parquet_columns()
     with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
         src = Path(tmp) / "events.jsonl"
+        longest = 0
         with src.open("w", encoding="utf-8") as f:
             for e in events:
-                f.write(json.dumps(_parquet_row(e), ensure_ascii=False) + "\n")
+                line = json.dumps(_parquet_row(e), ensure_ascii=False) + "\n"
+                longest = max(longest, len(line.encode("utf-8")))
+                f.write(line)
         spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in columns) + "}"
-        partial = out.with_name(out.name + ".partial")
+        # a fresh file of our own beside the output (never a name someone could have planted)
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+        os.close(fd)
+        partial = Path(name)
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
             con.execute("SET TimeZone = 'UTC'")
             con.execute(
                 f"COPY (SELECT {', '.join(c for c, _ in columns)} FROM read_json(?, format='newline_delimited', "
-                f"columns={spec}, maximum_object_size=2147483647)) "
+                f"columns={spec}, maximum_object_size={max(longest + 1024, 1 << 20)})) "
                 f"TO '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)",
                 [str(src)],
             )
