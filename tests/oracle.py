@@ -334,10 +334,7 @@ def replay(events: Iterable[Event]) -> Replayed:
             problems.append(problem_for(e, f"{r} in {e.subject} on {e.when.text}"))
             continue
         values[key] = new
-        # nothing holds before its subject exists: a window opening before the founding starts there
-        start = f.when.lo.toordinal()
-        lo, hi = max(e.when.lo.toordinal(), start), max(e.when.hi.toordinal(), start)
-        changes.setdefault(key, []).append((lo, hi, value, e))
+        changes.setdefault(key, []).append((e.when.lo.toordinal(), e.when.hi.toordinal(), value, e))
 
     subjects = {}
     for sid, f in founded.items():

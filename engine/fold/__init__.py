@@ -128,8 +128,7 @@ def fold(cols: Columns, as_known: datetime | None = None) -> Folded:
         rank = np.lexsort((np.arange(len(seqs)), seqs, RANK[kind[seqs]], cols.lo[seqs]))
         problems += [placed[i][1] for i in rank.tolist()]
     applied |= lc.applied & (fam == LIFE)
-    founded_lo = np.where(lc.founded >= 0, np.append(cols.lo, 0)[lc.founded], 0).astype(np.int32)
-    spells = Spells.build(cols, o, g, value, lc.dissolved, lc.skind, founded_lo)
+    spells = Spells.build(cols, o, g, value, lc.dissolved, lc.skind)
     return Folded(
         columns=cols,
         live=live,

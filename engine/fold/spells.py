@@ -55,17 +55,9 @@ class Spells:
         value: np.ndarray,
         dissolved: np.ndarray,
         subject_kind: np.ndarray,
-        founded_lo: np.ndarray | None = None,
     ) -> Spells:
-        """From the applied events ``o`` (sorted by group ``g`` and replay order) and their values.
-
-        Nothing holds before a subject exists: an event whose window opens before its subject's
-        founding (``1XXX`` for a subject founded in 1984) takes effect no earlier than the founding
-        (``founded_lo``: the founding's first day per subject code)."""
+        """From the applied events ``o`` (sorted by group ``g`` and replay order) and their values."""
         lo, hi = cols.lo, cols.hi
-        if founded_lo is not None and len(cols):
-            floor = founded_lo[cols.subject]
-            lo, hi = np.maximum(lo, floor), np.maximum(hi, floor)
         m = len(o)
         nxt = np.empty(m, dtype=np.int64)
         nxt[:-1] = o[1:]

@@ -331,14 +331,3 @@ def test_history_of_a_person_lists_their_appointments(log):
     log.add("appointed", "ORG", "2000-01-01", office="secretary-general", holder="Ann Example", id="ann")
     log.add("appointed", "ORG", "2003-01-01", office="secretary-general", holder="Bob Example", id="bob")
     assert [e.id for e in log.timeline().history("ann example")] == ["ann"]
-
-
-def test_a_window_that_opens_before_the_founding_takes_effect_no_earlier_than_the_founding(log):
-    log.organization("ORG", date="1984-06-01")
-    log.party("joined", "ORG", "KAZ", "198X")  # some day of the 1980s, the subject founded in 1984
-    tl = log.timeline()
-    assert tl.members("ORG", on="1984-01-01").rows == ()  # the subject did not exist yet
-    [row] = tl.members("ORG", on="1984-07-01").rows
-    assert (row.party, row.certainty) == ("KAZ", "uncertain")
-    first_day = tl.sql("SELECT min(valid_from) AS d FROM spans WHERE party = 'KAZ'").fetchall()[0][0]
-    assert first_day.isoformat() == "1984-06-01"
