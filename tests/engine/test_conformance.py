@@ -262,12 +262,20 @@ def test_the_fold_agrees_with_the_oracle(tmp_path_factory, path, records, as_kno
         assert _fold_spells(folded) == expected.spells
 
 
-def _store_after(tmp_path, records, batches: int, whole_again: bool) -> Timeline:
+def _store_after(tmp_path, records, batches: int, whole_again: bool) -> Timeline | None:
+    """A store fed the records in ``batches`` imports; None when an import is refused because the
+    log up to it is invalid (as the oracle says of that prefix too), though the whole log is not
+    (a later retraction may take out what made it invalid)."""
     store, _ = Store.init(tmp_path / "s.duckdb")
     events = to_events(records)
     size = max(1, -(-len(events) // batches))
     for i in range(0, len(events), size):
-        store.append(events[i : i + size])
+        try:
+            store.append(events[i : i + size])
+        except ValidationFailed:
+            assert oracle(events[: i + size]).problems, "an import was refused that the oracle accepts"
+            store.close()
+            return None
     if whole_again:
         store.compile()
     return Timeline.from_store(store)
@@ -287,11 +295,12 @@ STORE_PATHS = {
 def test_a_store_answers_as_the_oracle(tmp_path_factory, path, records):
     expected = oracle(to_events(records))
     batches, whole_again = STORE_PATHS[path]
-    if expected.problems:
-        with pytest.raises(ValidationFailed):
-            _store_after(tmp_path_factory.mktemp("s"), records, 1, False)
+    if expected.problems:  # the one import is refused
+        assert _store_after(tmp_path_factory.mktemp("s"), records, 1, False) is None
         return
     tl = _store_after(tmp_path_factory.mktemp("s"), records, batches, whole_again)
+    if tl is None:
+        return
     try:
         assert _timeline_spells(tl) == expected.spells
     finally:
