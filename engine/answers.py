@@ -135,8 +135,23 @@ class MembershipRow(Row):
         return out
 
 
+class _Rows:
+    """An answer that is a list of rows: iterated, counted and written as JSON row by row."""
+
+    rows: tuple[Row, ...]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [r.to_json() for r in self.rows]
+
+
 @attrs.frozen(kw_only=True)
-class Memberships(MembershipsFrames):
+class Memberships(_Rows, MembershipsFrames):
     """Every subject a party stood in on a day or over a period (a party's own view)."""
 
     party: str
@@ -145,22 +160,13 @@ class Memberships(MembershipsFrames):
     rows: tuple[MembershipRow, ...]
     notes: tuple[str, ...] = ()
 
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
     @property
     def subjects(self) -> list[str]:
         return [r.subject for r in self.rows]
 
-    def to_json(self) -> list[dict[str, Any]]:
-        return [r.to_json() for r in self.rows]
-
 
 @attrs.frozen(kw_only=True)
-class Members(MembersFrames):
+class Members(_Rows, MembersFrames):
     """Who held a standing in a subject on a day or over a period."""
 
     subject: str
@@ -170,18 +176,9 @@ class Members(MembersFrames):
     rows: tuple[MemberRow, ...]
     notes: tuple[str, ...] = ()
 
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
     @property
     def parties(self) -> list[str]:
         return [r.party for r in self.rows]
-
-    def to_json(self) -> list[dict[str, Any]]:
-        return [r.to_json() for r in self.rows]
 
 
 @attrs.frozen(kw_only=True)

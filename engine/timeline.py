@@ -337,7 +337,7 @@ class Timeline:
             else:
                 for cov in track.over(lo, hi):
                     if keep(cov.value):
-                        held = _held(track, cov.value, lo, hi)
+                        held = (cov.held_certainly, cov.held_possibly)
                         rows.append(
                             make(thing, cov.value, cov.first, cov.last, cov.certainty, cov.during, cov.window, held)
                         )
@@ -681,32 +681,6 @@ def _people_named(who: str, holders: Sequence[str]) -> list[str]:
     typed = needle.split()
     by_words = [h for h in holders if all(any(w.startswith(t) for w in _norm(h).split()) for t in typed)]
     return by_words or [h for h in holders if needle in _norm(h)]
-
-
-def _held(track: Track, value: Any, lo: int, hi: int) -> tuple[str, str]:
-    """(held_certainly, held_possibly) of ``value`` over the days [lo, hi]: ``all``, ``part`` or
-    ``none`` of them certainly; ``all`` or ``part`` of them possibly."""
-    possible: list[tuple[int, int]] = []
-    certain: list[tuple[int, int]] = []
-    for sp in track.spells:
-        if sp.value == value and sp.possible_from <= hi and sp.possible_to > lo:
-            possible.append((max(sp.possible_from, lo), min(sp.possible_to, hi + 1)))
-            certain.append((max(sp.certain_from, lo), min(sp.certain_to, hi + 1)))
-    length = hi - lo + 1
-    n_certain, n_possible = _days(certain), _days(possible)
-    held_certainly = "all" if n_certain == length else "part" if n_certain > 0 else "none"
-    return held_certainly, "all" if n_possible == length else "part"
-
-
-def _days(intervals: list[tuple[int, int]]) -> int:
-    """How many days the half-open intervals cover together."""
-    total, reach = 0, None
-    for a, b in sorted(i for i in intervals if i[0] < i[1]):
-        if reach is None or a > reach:
-            total, reach = total + b - a, b
-        elif b > reach:
-            total, reach = total + b - reach, b
-    return total
 
 
 def _predecessor(s: Subject) -> str | None:

@@ -50,6 +50,8 @@ class Coverage:
     first: Spell
     last: Spell
     window: tuple[int, int] | None
+    held_certainly: str = "none"  # all, part or none of the period's days certainly
+    held_possibly: str = "part"  # all or part of them possibly
 
 
 class Track:
@@ -103,7 +105,13 @@ class Track:
             window = None
             if certainty == "uncertain" or (during == "part" and n_possible != n_certain):
                 window = _uncertain_window(spells, start, end)
-            out.append(Coverage(spells[0].value, during, certainty, spells[0], spells[-1], window))
+            held_certainly = "all" if n_certain == length else "part" if n_certain > 0 else "none"
+            held_possibly = "all" if n_possible == length else "part"
+            out.append(
+                Coverage(
+                    spells[0].value, during, certainty, spells[0], spells[-1], window, held_certainly, held_possibly
+                )
+            )
         return out
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from ...events.codec import FIELD_ORDER
 from ...events.dates import parse_date
 from ...events.errors import BadDate, Problem, TimelineError
 from ...events.rules import GRANTABLE, KINDS, PARTICIPATION_KINDS
@@ -103,26 +104,8 @@ def heap_reuse():
 
 
 # -- loading -------------------------------------------------------------------------------
-TEXT_COLUMNS = (
-    "id",
-    "date",
-    "subject",
-    "kind",
-    "party",
-    "status",
-    "office",
-    "holder",
-    "nationality",
-    "body",
-    "name",
-    "subject_kind",
-    "predecessor",
-    "effective",
-    "retracts",
-    "corrects",
-    "recorded",
-    "note",
-)
+# the interchange fields that are text (all but the list of sources), in their order
+TEXT_COLUMNS = tuple(c for c in FIELD_ORDER if c != "sources")
 
 
 def load_parquet(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> Columns:
