@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_right
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -89,58 +90,51 @@ class Method:
 
 
 class Engine(Method):
-    """The engine's fold: Parquet → DuckDB → numpy columns; the fold; packed spells, np.searchsorted."""
+    """What a user runs: a store made by `timeline import`, opened with ``Timeline.load(store=…)``;
+    the questions are ``Timeline.members``, ``diff``, ``rosters`` and ``members_per_year``."""
 
-    name, label = "engine", "engine (fold over columns)"
+    name, label = "engine", "engine (Timeline over a store)"
 
     def load(self, parquet: str) -> dict:
-        from timeline_engine.engine.fold import fold
-        from timeline_engine.engine.fold.codes import STANDINGS
-        from timeline_engine.engine.fold.duck import load_parquet
-        from timeline_engine.engine.index import PartyIndex
+        from timeline_engine.engine import Timeline
 
+        store = Path(parquet).with_suffix(".duckdb")
+        if not store.exists():
+            raise RuntimeError(f"no store {store}: benchmarks.run makes it with `timeline import` first")
         t0 = time.perf_counter()
-        cols = load_parquet(parquet)
+        self.tl = Timeline.load(store=store)
         t1 = time.perf_counter()
-        folded = fold(cols)
+        first = self.tl.members("S0001", on="1990-06-01").parties
         t2 = time.perf_counter()
-        if folded.problems:
-            raise RuntimeError(f"engine refused the log: {folded.problems[:3]}")
-        self.ix = PartyIndex(folded.spells)
-        t3 = time.perf_counter()
-        self.cols, self.words, self.standings = cols, cols.words, STANDINGS
-        self.member = STANDINGS.index("member")
-        return {"load_s": t1 - t0, "replay_s": t2 - t1, "index_s": t3 - t2, "events": len(cols)}
+        self.first = first
+        return {"open_s": t1 - t0, "first_question_s": t2 - t1, "events": self.tl.store.count()}
 
     def native_members(self, subject, day):
-        parties, _ = self.ix.members(self.cols.code(subject), day, self.member)
-        return self.words[parties]
+        return self.tl.members(subject, on=date.fromordinal(day).isoformat()).parties
+
+    def native_members_rows(self, subject, day):
+        return self.tl.members(subject, on=date.fromordinal(day).isoformat()).to_json()
 
     def native_diff(self, subject, d1, d2):
-        return self.ix.diff(self.cols.code(subject), d1, d2)
-
-    def native_all(self, day):
-        return self.ix.members_all(day)
+        return self.tl.diff(subject, date.fromordinal(d1 + 1).isoformat(), date.fromordinal(d2).isoformat())
 
     def canon_diff(self, native):
-        st = self.standings
-        p, a, b = native
-        return tuple(sorted((self.words[x], st[y], st[z]) for x, y, z in zip(p, a, b)))
+        rows = [(r["party"], None, r["standing"]) for r in native.joined]
+        rows += [(r["party"], r["standing"], None) for r in native.left]
+        rows += [(r["party"], r["from"], r["to"]) for r in native.changed]
+        return tuple(sorted(rows))
+
+    def native_all(self, day):
+        return self.tl.rosters(date.fromordinal(day).isoformat())
 
     def canon_all(self, native):
-        s, p = native
-        return tuple(sorted(zip(self.words[s].tolist(), self.words[p].tolist())))
+        return tuple(sorted((s, p) for s in native for p in native[s]))
 
     def native_per_year(self, first, last):
-        self.first = first
-        return self.ix.members_per_year(first, last)
+        return self.tl.members_per_year(first, last)
 
     def canon_per_year(self, native):
-        any_time, whole = native
-        out = {}
-        for s, y in zip(*any_time.nonzero()):
-            out[(self.words[s], self.first + int(y))] = (int(any_time[s, y]), int(whole[s, y]))
-        return out
+        return {(r["subject"], r["year"]): (r["any_time"], r["whole_year"]) for r in native.rows()}
 
 
 class _Duck(Method):

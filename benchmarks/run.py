@@ -17,9 +17,11 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -106,6 +108,8 @@ def run_method(name: str, parquet: str, n_queries: int, subjects: int, limits: d
     qs = questions(n_queries, subjects)
     m.native_members(*qs[0][:2])  # warm caches (first-use costs are not per-query latency)
     out["members_p50_us"] = _p50_us(m.native_members, [(s, d) for s, d, _ in qs])
+    if hasattr(m, "native_members_rows"):  # the same answers, every row made (texts, event ids, sources)
+        out["members_rows_p50_us"] = _p50_us(m.native_members_rows, [(s, d) for s, d, _ in qs[:500]])
     out["diff_p50_us"] = _p50_us(m.native_diff, [(s, a, b) for s, a, b in qs])
     n_all = limits.get("n_all", 7)
     t0 = time.perf_counter()
@@ -150,8 +154,8 @@ def agreement(parquet: str, n: int = 40, methods=None) -> dict[str, list]:
 
 # -- rows outside the per-method runs ------------------------------------------------------
 def import_row(jsonl: Path) -> dict:
-    """Import JSON lines: DuckDB's own read_json into a table, and the engine's columnar
-    import (read, encode, the fold), each median of 3."""
+    """DuckDB's own read_json of the JSON lines into a table (the yardstick of `timeline import`),
+    and the engine's columnar read and fold of the same file, each median of 3."""
     code = f"""
 import time, json, duckdb, resource, statistics
 from timeline_engine.engine.fold import fold
@@ -176,13 +180,13 @@ print(json.dumps({{"duckdb_read_json_s": statistics.median(raw), "engine_bulk_im
     return _child(code)
 
 
-def cli_row(jsonl: Path, data: Path) -> dict:
-    """`timeline import` of the log into a new store (time and peak memory), then `timeline members`
-    on that store vs a bare Python import of the same libraries."""
-    store = data / f"{jsonl.stem}.duckdb"
+def make_store(jsonl: Path) -> tuple[Path, dict]:
+    """`timeline import` of the log into a new store beside it: the store and the import's time and
+    peak memory."""
+    store = jsonl.with_suffix(".duckdb")
     timeline = str(Path(sys.executable).with_name("timeline"))
-    out: dict = {}
     store.unlink(missing_ok=True)
+    shutil.rmtree(str(store) + ".index", ignore_errors=True)
     subprocess.run([timeline, "init", "--store", str(store)], check=True, capture_output=True)
     p = subprocess.run(
         ["/usr/bin/time", "-f", "%e %M", timeline, "import", str(jsonl), "--store", str(store)],
@@ -191,9 +195,59 @@ def cli_row(jsonl: Path, data: Path) -> dict:
         text=True,
     )
     wall, kb = p.stderr.strip().splitlines()[-1].split()
-    out.update(
-        store_import_s=float(wall), store_import_peak_rss_mb=int(kb) / 1024, store_import_output=p.stdout.strip()
-    )
+    return store, {
+        "store_import_s": float(wall),
+        "store_import_peak_rss_mb": int(kb) / 1024,
+        "output": p.stdout.strip(),
+    }
+
+
+def store_row(jsonl: Path) -> dict:
+    """The store the engine's questions and the CLI row use, made by :func:`make_store`; then what
+    writes to it cost."""
+    store, out = make_store(jsonl)
+    timeline = str(Path(sys.executable).with_name("timeline"))
+    # what a write to a big store costs: one event (a new subject), then 10,000 (new subjects), each
+    # into a copy of the store so that the questions below ask the imported log
+    from benchmarks.generate import generate_records
+
+    with tempfile.TemporaryDirectory(prefix="timeline-bench-", dir=jsonl.parent) as tmp:
+        copy = Path(tmp) / store.name
+        shutil.copy(store, copy)
+        shutil.copytree(str(store) + ".index", str(copy) + ".index")
+        one = Path(tmp) / "one.jsonl"
+        one.write_text(json.dumps(_ADDED) + "\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        subprocess.run([timeline, "add", str(one), "--store", str(copy)], check=True, capture_output=True)
+        out["add_one_s"] = time.perf_counter() - t0
+        more = Path(tmp) / "more.jsonl"
+        with more.open("w", encoding="utf-8") as f:
+            for r in generate_records(10_000, seed=99, subjects=50):
+                r = {**r, "id": "n-" + r["id"], "subject": "N" + r["subject"]}
+                f.write(json.dumps(r) + "\n")
+        t0 = time.perf_counter()
+        subprocess.run([timeline, "import", str(more), "--store", str(copy)], check=True, capture_output=True)
+        out["import_10k_s"] = time.perf_counter() - t0
+    return out
+
+
+_ADDED = {
+    "id": "bench-added-founding",
+    "date": "2025-01-01",
+    "subject": "BENCHADDED",
+    "kind": "founded",
+    "name": "An organization founded by the benchmark",
+    "subject_kind": "organization",
+    "sources": [{"title": "Synthetic benchmark workload", "ref": "benchmarks/run.py"}],
+}
+
+
+def cli_row(jsonl: Path, data: Path) -> dict:
+    """`timeline members` on the store made by :func:`store_row` vs a bare Python import of the
+    same libraries."""
+    store = jsonl.with_suffix(".duckdb")
+    timeline = str(Path(sys.executable).with_name("timeline"))
+    out: dict = {}
     py = sys.executable
     cmd = f"{timeline} members S0001 --on 1990-06-01 --store {store} --format json"
     bare = f"{py} -c 'import duckdb, pendulum, typer, attrs'"
@@ -219,6 +273,18 @@ def cli_row(jsonl: Path, data: Path) -> dict:
         out.update(tool="subprocess", cli_median_s=timed(cmd), bare_median_s=timed(bare))
     out["command"] = cmd
     return out
+
+
+def catalog_row(data: Path) -> dict:
+    """`timeline members CSTO --on 2005` on the bundled catalog (the README's first question)."""
+    timeline = str(Path(sys.executable).with_name("timeline"))
+    cmd = f"{timeline} members CSTO --on 2005"
+    ts = []
+    for _ in range(10):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, shell=True, check=True, capture_output=True)
+        ts.append(time.perf_counter() - t0)
+    return {"command": cmd, "median_s": statistics.median(ts)}
 
 
 def cow_row() -> dict:
@@ -322,6 +388,8 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes.split(","):
         jsonl, parquet = ensure_log(size, args.data)
         row: dict = {"events": _count_lines(jsonl), "methods": {}}
+        print(f"[{size}] timeline import …", file=sys.stderr, flush=True)
+        row["store"] = store_row(jsonl)
         for name in args.methods.split(","):
             if name == "library" and SIZES[size] > 1_000_000:
                 continue
@@ -353,10 +421,11 @@ def main(argv: list[str] | None = None) -> None:
             row["methods"][name]["wall_s"] = time.perf_counter() - t0
             if "max_subjects" in limits:
                 row["methods"][name]["note"] = f"first {limits['max_subjects']} subjects only"
-        if size == "1m":
-            print("[1m] import and CLI …", file=sys.stderr, flush=True)
+        if SIZES[size] >= 1_000_000:
+            print(f"[{size}] read_json and CLI …", file=sys.stderr, flush=True)
             row["import"] = import_row(jsonl)
             row["cli"] = cli_row(jsonl, args.data)
+            row["catalog"] = catalog_row(args.data)
         results["sizes"][size] = row
     print("[cow] …", file=sys.stderr, flush=True)
     results["cow"] = cow_row()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -138,7 +139,7 @@ class MembershipRow(Row):
 class _Rows:
     """An answer that is a list of rows: iterated, counted and written as JSON row by row."""
 
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]
 
     def __iter__(self):
         return iter(self.rows)
@@ -157,7 +158,7 @@ class Memberships(_Rows, MembershipsFrames):
     party: str
     name: str
     on: str
-    rows: tuple[MembershipRow, ...]
+    rows: Sequence[MembershipRow]
     notes: tuple[str, ...] = ()
 
     @property
@@ -173,12 +174,13 @@ class Members(_Rows, MembersFrames):
     answered_for: str
     on: str
     exists: bool
-    rows: tuple[MemberRow, ...]
+    rows: Sequence[MemberRow]
     notes: tuple[str, ...] = ()
 
     @property
     def parties(self) -> list[str]:
-        return [r.party for r in self.rows]
+        known = getattr(self.rows, "keys", None)  # a day's answer knows its parties before its rows are made
+        return list(known) if isinstance(known, list) else [r.party for r in self.rows]
 
 
 @attrs.frozen(kw_only=True)
@@ -187,9 +189,9 @@ class State(StateFrames):
     answered_for: str
     on: str
     exists: bool
-    members: tuple[MemberRow, ...]
-    offices: tuple[OfficeRow, ...]
-    bodies: tuple[BodyRow, ...]
+    members: Sequence[MemberRow]
+    offices: Sequence[OfficeRow]
+    bodies: Sequence[BodyRow]
     notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -220,11 +222,11 @@ class Diff(DiffFrames):
     subject: str
     from_: str
     to: str
-    joined: tuple[dict, ...]
-    left: tuple[dict, ...]
-    changed: tuple[dict, ...]
-    offices: tuple[dict, ...]
-    steps: tuple[dict, ...] = ()
+    joined: Sequence[dict]
+    left: Sequence[dict]
+    changed: Sequence[dict]
+    offices: Sequence[dict]
+    steps: Sequence[dict] = ()
     compared: tuple[str, str] | None = None
     notes: tuple[str, ...] = ()
 
@@ -253,7 +255,7 @@ class Explanation(ExplanationFrames):
     party: str
     name: str
     on: str
-    rows: tuple[MemberRow, ...]
+    rows: Sequence[MemberRow]
     chain: tuple[dict, ...]
     notes: tuple[str, ...] = ()
 

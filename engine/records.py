@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
-from itertools import groupby
+from datetime import date, datetime
 from typing import Protocol
 
 import attrs
@@ -23,9 +22,11 @@ from ..events.model import Entry, Event, Origin
 from ..events.parties import PartyNames
 from ..events.vocabulary import LIFECYCLE_KINDS
 from .fold import fold, from_events, in_replay_order
+from .spell_index import SpellIndex
 from .store import Store
+from .store_index import open_index
 from .subjects import Subject, subjects_of
-from .tracks import FOREVER, Spell, Track
+from .tracks import Track
 from .validation import validate_events
 
 __all__ = ["MemoryRecord", "Record", "StoreRecord"]
@@ -38,6 +39,7 @@ class Record(Protocol):
     origin: str
     parties: PartyNames
     store: Store | None
+    index: SpellIndex
 
     @property
     def raw(self) -> tuple[Entry, ...]: ...
@@ -49,7 +51,9 @@ class Record(Protocol):
 
     def tracks(self, family: str, sid: str) -> dict[str, Track]: ...
 
-    def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]: ...
+    def events_in_force(
+        self, subject: str | None = None, party: str | None = None, after: int | None = None, until: int | None = None
+    ) -> list[Event]: ...
 
     def log(self, subject: str | None = None) -> list[Entry]: ...
 
@@ -72,7 +76,8 @@ class MemoryRecord:
         if problems:
             raise ValidationFailed(problems)
         self._subjects = subjects_of(folded, self.events)  # type: ignore[arg-type]
-        self._tracks = folded.spells.tracks()
+        self.index = SpellIndex.of(folded)
+        self.index.ids = lambda positions: [self.events[i].id for i in positions]
         self._in_force = [self.events[i] for i in folded.replay_order().tolist()]
         self._known = folded.columns.known_by(as_known)
         self._taken_out = {self.events[t].id: self.events[e] for t, e in folded.taken_out.items()}
@@ -89,13 +94,19 @@ class MemoryRecord:
         return [(s.id, n) for s in self._subjects.values() for n in s.names]
 
     def tracks(self, family: str, sid: str) -> dict[str, Track]:
-        return self._tracks[family].get(sid, {})
+        return self.index.tracks(family, sid)
 
-    def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
+    def events_in_force(
+        self, subject: str | None = None, party: str | None = None, after: int | None = None, until: int | None = None
+    ) -> list[Event]:
+        """The events in force in replay order (of one subject or party; with ``after``/``until``,
+        those whose window opens after day ``after`` and by day ``until``)."""
         return [
             e
             for e in self._in_force
-            if (subject is None or e.subject == subject) and (party is None or getattr(e, "party", None) == party)
+            if (subject is None or e.subject == subject)
+            and (party is None or getattr(e, "party", None) == party)
+            and _within(e, after, until)
         ]
 
     def log(self, subject: str | None = None) -> list[Entry]:
@@ -113,8 +124,11 @@ class MemoryRecord:
         return MemoryRecord(self.events, as_known, self.origin)
 
 
-def _ord(d) -> int:
-    return FOREVER if d is None else d.toordinal()
+def _within(e: Event, after: int | None, until: int | None) -> bool:
+    if after is None and until is None:
+        return True
+    lo = e.when.lo.toordinal()
+    return (after is None or lo > after) and (until is None or lo <= until)
 
 
 class StoreRecord:
@@ -131,10 +145,14 @@ class StoreRecord:
         self.as_known = as_known
         self.origin = str(store.path or "store")
         self._spells = "spells"
-        if as_known is not None:
-            store.compile(as_known, target="known_spells", temp=True)
+        if as_known is None:
+            self.index = open_index(store)
+        else:
+            folded = store.compile(as_known, target="known_spells", temp=True)
+            assert store.compiled is not None
+            self.index = SpellIndex.of(folded, store.compiled[1])
             self._spells = "known_spells"
-        self._cache: dict[tuple[str, str], dict[str, Track]] = {}
+        self.index.ids = self._ids
         self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
         self._subjects = _LazySubjects(self)
 
@@ -163,36 +181,27 @@ class StoreRecord:
         ).fetchall()
 
     def tracks(self, family: str, sid: str) -> dict[str, Track]:
-        key = (family, sid)
-        if key not in self._cache:
-            rows = self._store.con.execute(
-                f"""SELECT thing, value, value2, since, until, event_id, next_event_id,
-                           possible_from, certain_from, certain_to, possible_to
-                    FROM {self._spells} WHERE family = ? AND subject = ? ORDER BY thing, pos""",
-                [family, sid],
-            ).fetchall()
-            tracks = {}
-            for thing, group in groupby(rows, key=lambda r: r[0]):
-                spells = [
-                    Spell(
-                        (v, v2) if family == "office" else v,
-                        since,
-                        until,
-                        eid,
-                        nid,
-                        _ord(pf),
-                        _ord(cf),
-                        _ord(ct),
-                        _ord(pt),
-                    )
-                    for _, v, v2, since, until, eid, nid, pf, cf, ct, pt in group
-                ]
-                tracks[thing] = Track(spells)
-            self._cache[key] = tracks
-        return self._cache[key]
+        return self.index.tracks(family, sid)
 
-    def events_in_force(self, subject: str | None = None, party: str | None = None) -> list[Event]:
-        where, params = ["TRUE"], []
+    def _ids(self, seqs: Sequence[int]) -> list[str | None]:
+        found = dict(
+            self._store.con.execute(
+                "SELECT seq, id FROM event_log WHERE seq IN (SELECT unnest(?::BIGINT[]))", [list(seqs)]
+            ).fetchall()
+        )
+        return [found.get(s) for s in seqs]
+
+    def events_in_force(
+        self, subject: str | None = None, party: str | None = None, after: int | None = None, until: int | None = None
+    ) -> list[Event]:
+        where: list[str] = ["TRUE"]
+        params: list[object] = []
+        if after is not None:
+            where.append("eff_lo > ?")
+            params.append(date.fromordinal(after))
+        if until is not None:
+            where.append("eff_lo <= ?")
+            params.append(date.fromordinal(until))
         if subject is not None:
             where.append("subject = ?")
             params.append(subject)

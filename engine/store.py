@@ -33,6 +33,7 @@ from .duck import one_row
 from .fold import Folded, fold, from_events
 from .fold.duck import load_store
 from .spells_table import VIEWS_SQL, write_spells
+from .store_index import generation, update_index
 from .validation import validate_events
 
 __all__ = ["SCHEMA_VERSION", "AppendResult", "Store"]
@@ -209,6 +210,7 @@ class Store:
     """One DuckDB file holding the log. Use as a context manager."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, read_only: bool):
+        self.compiled: tuple[Folded, np.ndarray] | None = None  # the latest fold written, with its seqs
         self.con = con
         self.path = path
         self.read_only = read_only
@@ -474,6 +476,22 @@ class Store:
                     todo.append(s)
         return sorted(subjects)
 
+    def fold_log(
+        self, as_known: datetime | None = None, subjects: Sequence[str] | None = None
+    ) -> tuple[Folded, np.ndarray]:
+        """The fold of the stored log (as known by ``as_known``; only ``subjects`` when given) and
+        the store's ``seq`` of each of its log positions."""
+        where = _in_subjects(subjects) if subjects is not None else ""
+        if (
+            subjects == []
+            or not self.con.execute(f"SELECT count(*) FROM event_log {('WHERE ' + where) if where else ''}").fetchall()[
+                0
+            ][0]
+        ):
+            return fold(from_events([])), np.zeros(0, dtype=np.int64)
+        cols, seq = load_store(self.con, str(self.path or "store"), where)
+        return fold(cols, as_known), seq
+
     def compile(
         self,
         as_known: datetime | None = None,
@@ -484,18 +502,9 @@ class Store:
         """Fold the stored log (as known by ``as_known``) into the table ``target`` and
         ``{target}_in_force``; the fold, with its problems. With ``subjects``, only their events
         are folded and only their spells replaced (a partition: whole lineages)."""
-        where = _in_subjects(subjects) if subjects is not None else ""
-        if (
-            subjects == []
-            or not self.con.execute(f"SELECT count(*) FROM event_log {('WHERE ' + where) if where else ''}").fetchall()[
-                0
-            ][0]
-        ):
-            folded, seq = fold(from_events([])), np.zeros(0, dtype=np.int64)
-        else:
-            cols, seq = load_store(self.con, str(self.path or "store"), where)
-            folded = fold(cols, as_known)
+        folded, seq = self.fold_log(as_known, subjects)
         write_spells(self.con, folded, target, temp, store_seq=seq, subjects=subjects)
+        self.compiled = (folded, seq)
         return folded
 
     def _rows_into(
@@ -588,6 +597,7 @@ class Store:
         all of it, or nothing (``_Refused`` when the fold finds problems), and the store file no
         larger than before."""
         before = self._footprint()
+        stamp = generation(self)
         try:
             self.con.execute("BEGIN TRANSACTION")
             step()
@@ -612,6 +622,8 @@ class Store:
                 self.con.execute("ROLLBACK")
             self._shrink(before)
             raise
+        assert self.compiled is not None  # set by compile()
+        update_index(self, stamp, folded, self.compiled[1], subjects)
 
     def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:
         if not ids:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import attrs
 import duckdb
+import numpy as np
 
 from ..events.codec import event_to_record
 from ..events.dates import When, parse_instant, parse_period
@@ -22,17 +23,21 @@ from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, 
 from ..events.io import catalog_paths, read_paths
 from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent, Retraction
 from ..events.parties import normalize_name as _norm
+from ..events.rules import SUBJECT_KINDS
 from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
+from .counts import PerYear, Rosters
 from .duck import one_row
 from .fold import in_replay_order
+from .fold.codes import PARTY
 from .frames import Events
 from .records import MemoryRecord, Record, StoreRecord
+from .rows import Deferred, make_rows, primary
 from .spells_table import VIEWS_SQL
 from .store import Store
 from .subjects import Subject
-from .tracks import Track, day_window
+from .tracks import Track
 
 __all__ = ["Timeline", "subject_lookup"]
 
@@ -276,37 +281,39 @@ class Timeline:
         return out
 
     # -- lineage -------------------------------------------------------------------------
-    def _exists(self, s: Subject, lo: int, hi: int) -> bool:
-        if s.founded.when.lo.toordinal() > hi:
-            return False
-        return not (s.dissolved and s.dissolved.when.hi.toordinal() < lo)
+    def _sid(self, text: str) -> str:
+        """A subject's id from its id, alias or name (an unknown one is refused with a hint)."""
+        sid = self._lookup.get(_norm(str(text)))
+        return sid if sid is not None else self.subject(text).id
 
-    def _lineage(self, subject: str, period: When) -> tuple[Subject, Subject, bool, list[str]]:
+    def _lineage(self, subject: str, period: When) -> tuple[str, str, bool, list[str]]:
         """(asked, answered-for, asked exists, notes): before a subject existed, its predecessor answers."""
-        asked = self.subject(subject)
+        ix = self.record.index
+        asked = self._sid(subject)
         lo, hi = period.lo.toordinal(), period.hi.toordinal()
-        exists = self._exists(asked, lo, hi)
+        exists = ix.exists(asked, lo, hi)
         notes: list[str] = []
         target = asked
-        seen = {asked.id}  # a cycle of predecessors stops at the first subject seen twice
-        while not self._exists(target, lo, hi):
-            when = f"founded {target.founded.when.text}"
-            if target.dissolved and target.dissolved.when.hi.toordinal() < lo:
-                notes.append(f"{target.id} did not exist on {period.text} (dissolved {target.dissolved.when.text})")
+        seen = {asked}  # a cycle of predecessors stops at the first subject seen twice
+        while not ix.exists(target, lo, hi):
+            founded, dissolved = ix.lifetime(target)
+            when = f"founded {founded}"
+            if dissolved is not None and ix.exists(target, -1, hi):  # founded by then: it had been dissolved
+                notes.append(f"{target} did not exist on {period.text} (dissolved {dissolved})")
                 break
-            pred = self.subjects_by_id.get(target.predecessor) if target.predecessor else None
-            if pred is None:
-                notes.append(f"{target.id} did not exist on {period.text} ({when})")
+            pred = ix.predecessor(target)
+            if pred is None or pred not in self.subjects_by_id:
+                notes.append(f"{target} did not exist on {period.text} ({when})")
                 break
-            if pred.id in seen:
+            if pred in seen:
                 notes.append(
-                    f"{target.id} did not exist on {period.text} ({when}); its predecessors form a cycle "
-                    f"through {pred.id}"
+                    f"{target} did not exist on {period.text} ({when}); its predecessors form a cycle through {pred}"
                 )
                 break
-            seen.add(pred.id)
+            seen.add(pred)
+            name = self.subjects_by_id[pred].name
             notes.append(
-                f"{target.id} did not exist on {period.text} ({when}); answering for its predecessor {pred.id} ({pred.name})"
+                f"{target} did not exist on {period.text} ({when}); answering for its predecessor {pred} ({name})"
             )
             target = pred
         if len(notes) > 2 * _NOTED_HOPS:  # a long lineage: its first and last steps, and a count
@@ -317,31 +324,25 @@ class Timeline:
         return asked, target, exists, notes
 
     # -- rows ----------------------------------------------------------------------------
-    def _rows(self, tracks: dict[str, Track], period: When, make, keep=lambda value: True, cite: bool = True) -> list:
-        """One row per thing and value in force on the day, or over the period. ``make`` gets
-        (thing, value, first spell, last spell, certainty, during, window, held) where ``held``
-        is (held_certainly, held_possibly) for a period and None for a day. With ``cite``, each
-        row gets the sources of its event."""
-        lo, hi = period.lo.toordinal(), period.hi.toordinal()
-        rows = []
-        for thing in sorted(tracks):
-            track = tracks[thing]
-            if lo == hi:
-                seen = set()
-                for spell, certain in track.on(lo):
-                    if spell.value in seen or not keep(spell.value):
-                        continue
-                    seen.add(spell.value)
-                    certainty = "certain" if certain else "uncertain"
-                    rows.append(make(thing, spell.value, spell, spell, certainty, None, day_window(spell, lo), None))
-            else:
-                for cov in track.over(lo, hi):
-                    if keep(cov.value):
-                        held = (cov.held_certainly, cov.held_possibly)
-                        rows.append(
-                            make(thing, cov.value, cov.first, cov.last, cov.certainty, cov.during, cov.window, held)
-                        )
-        return self._with_sources(rows) if cite else rows
+    def _rows(
+        self,
+        sid: str,
+        family: str,
+        period: When,
+        make,
+        keep: frozenset[str] | None = None,
+        cite: bool = True,
+        groups: tuple[int, int] | None = None,
+    ) -> Deferred:
+        """One row per thing and value in force on the day, or over the period (only the values
+        in ``keep`` when given), searched now and made when read. ``make`` gets (thing, value,
+        first spell, last spell, certainty, during, window, held) where ``held`` is
+        (held_certainly, held_possibly) for a period and None for a day. With ``cite``, each row
+        gets the sources of its event."""
+        ix = self.record.index
+        g0, g1 = groups if groups is not None else ix.groups(sid, family)
+        rows, things = make_rows(ix, g0, g1, period.lo.toordinal(), period.hi.toordinal(), make, keep)
+        return Deferred(lambda: self._with_sources(rows()) if cite else rows(), things)
 
     def _events_by_id(self, ids: set[str]) -> dict[str, Entry]:
         """The events with these ids, as written (an id names one event in every edition)."""
@@ -396,36 +397,28 @@ class Timeline:
 
         return make
 
-    def _standing_filter(self, subject: Subject, standing: str | None):
+    def _standing_filter(self, sid: str, standing: str | None) -> frozenset[str] | None:
+        """The standings a ``members`` question keeps (None: all of them)."""
+        kind = SUBJECT_KINDS[self.record.index.kind(sid)]
         if standing is None:
-            full = FULL_STANDING[subject.kind]
-            return lambda v: v == full
+            return frozenset({FULL_STANDING[kind]})
         if standing == "all":
-            return lambda v: True
-        allowed = ORGANIZATION_STANDINGS if subject.kind == "organization" else TREATY_STANDINGS
+            return None
+        allowed = ORGANIZATION_STANDINGS if kind == "organization" else TREATY_STANDINGS
         if standing not in allowed:
-            article = "an" if subject.kind[0] in "aeiou" else "a"
+            article = "an" if kind[0] in "aeiou" else "a"
             raise BadArgument(
-                f"unknown standing {standing!r} for {article} {subject.kind} (expected all, {', '.join(allowed)})"
+                f"unknown standing {standing!r} for {article} {kind} (expected all, {', '.join(allowed)})"
             )
-        return lambda v: v == standing
+        return frozenset({standing})
 
     # -- queries -------------------------------------------------------------------------
     def members(self, subject: str, on: str | When, standing: str | None = None) -> Members:
         """Who held a standing (full participation by default) on a day or over a period."""
         period = _period(on)
         asked, target, exists, notes = self._lineage(subject, period)
-        rows = self._rows(
-            self.party_tracks(target.id), period, self._member_row, self._standing_filter(target, standing)
-        )
-        return Members(
-            subject=asked.id,
-            answered_for=target.id,
-            on=period.text,
-            exists=exists,
-            rows=tuple(rows),
-            notes=tuple(notes),
-        )
+        rows = self._rows(target, "party", period, self._member_row, self._standing_filter(target, standing))
+        return Members(subject=asked, answered_for=target, on=period.text, exists=exists, rows=rows, notes=tuple(notes))
 
     def memberships(self, party: str, on: str | When, standing: str | None = None) -> Memberships:
         """Every subject a party stood in on a day or over a period (any standing by default; or
@@ -434,52 +427,56 @@ class Timeline:
         period = _period(on)
         code = self.resolve_party(party)
         keep = _membership_filter(standing)
+        ix = self.record.index
+        found = []
+        for g in np.flatnonzero(ix.group_thing == ix.words.codes.get(code, -2)).tolist():
+            first = int(ix.group_start[g])
+            if ix.family[first] == PARTY:
+                found.append((ix.words.texts[int(ix.subject[first])], g))
         rows: list[MembershipRow] = []
-        for sid in self._subjects_of_party(code, period):
-            track = self.party_tracks(sid).get(code)
-            if track is None:
-                continue
+        for sid, g in sorted(found):
             s = self.subjects_by_id[sid]
-            make, kept = self._membership_row(s), (lambda v, s=s: keep(s, v))
-            rows.extend(self._rows({code: track}, period, make, kept, cite=False))
+            make = self._membership_row(s)
+            rows.extend(self._rows(sid, "party", period, make, keep(s.kind), cite=False, groups=(g, g + 1)))
         rows = self._with_sources(rows)
         notes = [] if rows else [f"{code} had no standing{_what(standing)} in any subject on {period.text}"]
         return Memberships(party=code, name=self.party_name(code), on=period.text, rows=tuple(rows), notes=tuple(notes))
-
-    def _subjects_of_party(self, code: str, period: When) -> list[str]:
-        """The subjects to look at for a party: on a store, only those where the ``spans`` view
-        shows it with a standing possibly held in the period (one query, not one per subject)."""
-        if self.store is None:
-            return sorted(self.subjects_by_id)
-        con, _ = self.connection()
-        found = con.execute(
-            "SELECT DISTINCT subject FROM spans WHERE party = ? AND valid_from <= ? "
-            "AND (valid_to IS NULL OR valid_to > ?) ORDER BY subject",
-            [code, period.hi, period.lo],
-        ).fetchall()
-        return [sid for (sid,) in found if sid in self.subjects_by_id]
 
     def state(self, subject: str, on: str | When) -> State:
         """Every party with any standing, the office holders and the bodies, on a day or over a period."""
         period = _period(on)
         asked, target, exists, notes = self._lineage(subject, period)
-        sid = target.id
         return State(
-            subject=asked.id,
-            answered_for=sid,
+            subject=asked,
+            answered_for=target,
             on=period.text,
             exists=exists,
-            members=tuple(self._rows(self.party_tracks(sid), period, self._member_row)),
-            offices=tuple(self._rows(self.office_tracks(sid), period, self._office_row)),
-            bodies=tuple(self._rows(self.body_tracks(sid), period, self._body_row)),
+            members=self._rows(target, "party", period, self._member_row),
+            offices=self._rows(target, "office", period, self._office_row),
+            bodies=self._rows(target, "body", period, self._body_row),
             notes=tuple(notes),
         )
 
-    @staticmethod
-    def _primary(track: Track, day: int) -> Any:
-        """The value in force on a day, taking every transition that may have happened as done."""
-        on = track.on(day)
-        return on[0][0].value if on else None
+    def rosters(self, on: str | date) -> Rosters:
+        """Every subject's full participants possibly on one day, {subject: [parties]}: the
+        question ``members`` answers for one subject (without predecessors), for all at once."""
+        return Rosters(self.record.index, self._day(on))
+
+    def members_per_year(self, first: int, last: int) -> PerYear:
+        """For every subject and year from ``first`` to ``last``: the parties that held its full
+        standing at some time in the year and certainly all of it (``stats`` counts the same way)."""
+        return PerYear(self.record.index, first, last)
+
+    def _day(self, on: str | date) -> int:
+        period = _period(on.isoformat() if isinstance(on, date) else on)
+        if period.lo != period.hi:
+            raise BadArgument(f"{period.text!r} is not one day: give a day such as 2005-06-01")
+        return period.lo.toordinal()
+
+    def _primary(self, sid: str, family: str, day: int) -> dict[str, Any]:
+        """{thing: the value in force on a day}, taking every transition that may have happened as done."""
+        ix = self.record.index
+        return primary(ix, *ix.groups(sid, family), day)
 
     def standing_on(self, subject: str, party: str, on: str | date) -> str | None:
         """The standing of one party on one day (the latest possible one inside an uncertainty window);
@@ -487,21 +484,24 @@ class Timeline:
         when = on if isinstance(on, When) else parse_period(on.isoformat() if isinstance(on, date) else str(on))
         day = When(when.text, when.lo, when.lo)
         _, target, _, _ = self._lineage(subject, day)
-        track = self.party_tracks(target.id).get(self.resolve_party(party))
-        return self._primary(track, day.lo.toordinal()) if track else None
+        return self._primary(target, "party", day.lo.toordinal()).get(self.resolve_party(party))
 
     def _ancestry(self, sid: str) -> list[str]:
         """The subject and its predecessors, newest first (CSTO, CST); a cycle stops the walk."""
+        ix = self.record.index
         chain = [sid]
-        pred = _predecessor(self.subjects_by_id[sid])
+        pred = ix.predecessor(sid)
         while pred and pred in self.subjects_by_id and pred not in chain:
             chain.append(pred)
-            pred = _predecessor(self.subjects_by_id[pred])
+            pred = ix.predecessor(pred)
         return chain
 
-    def _lineage_events(self, sids: list[str]) -> list[Event]:
-        """The events in force of these subjects (a subject and its predecessors), in replay order."""
-        return in_replay_order([e for sid in reversed(sids) for e in self.events_in_force(sid)])
+    def _lineage_events(self, sids: list[str], after: int | None = None, until: int | None = None) -> list[Event]:
+        """The events in force of these subjects (a subject and its predecessors), in replay order;
+        only those taking effect after day ``after`` and by day ``until`` when given."""
+        return in_replay_order(
+            [e for sid in reversed(sids) for e in self.record.events_in_force(sid, None, after, until)]
+        )
 
     def diff(self, subject: str, start: str | When, end: str | When) -> Diff:
         """What changed from the moment just before ``start`` began to the end of ``end``.
@@ -513,57 +513,69 @@ class Timeline:
         ``date`` of the last event that changed it, the ``event_ids`` of the events between and
         their ``sources``; ``steps`` lists all those events in replay order.
         """
-        s = self.subject(subject)
+        sid = self._sid(subject)
         a, b = _period(start), _period(end)
         first = date.fromordinal(a.lo.toordinal() - 1)
         da, db = first.toordinal(), b.hi.toordinal()
-        _, ta, _, notes_a = self._lineage(s.id, When(first.isoformat(), first, first))
-        _, tb, _, notes_b = self._lineage(s.id, When(b.hi.isoformat(), b.hi, b.hi))
+        _, ta, _, notes_a = self._lineage(sid, When(first.isoformat(), first, first))
+        _, tb, _, notes_b = self._lineage(sid, When(b.hi.isoformat(), b.hi, b.hi))
         lo, hi = min(da, db), max(da, db)
-        sids = [ta.id] if ta.id == tb.id else list(dict.fromkeys([*self._ancestry(tb.id), ta.id]))
-        steps = [e for e in self._lineage_events(sids) if e.when is not None and lo < e.when.lo.toordinal() <= hi]
+        sids = [ta] if ta == tb else list(dict.fromkeys([*self._ancestry(tb), ta]))
         notes = list(dict.fromkeys([*notes_a, *notes_b]))
         if db < da:
             notes.append(f"{b.text} ends before {a.text} begins: the diff runs backwards in time")
-
-        def dated(row: dict, found: list[Event]) -> dict:
-            if not found:  # no event of its own: a change of subject along the lineage, a dissolution
-                found = [e for e in steps if e.kind in LIFECYCLE_KINDS]
-            row["date"] = found[-1].when.text if found else None
-            row["event_ids"] = [e.id for e in found]
-            row["sources"] = [dict(x) for x in _cite(found)]
-            return row
-
-        joined, left, changed, offices = [], [], [], []
-        before, after = self.party_tracks(ta.id), self.party_tracks(tb.id)
+        # what changed is read off the index now; the events between, their dates and sources
+        # when the answer is read
+        changes: dict[str, list[tuple[dict, str, str]]] = {"joined": [], "left": [], "changed": [], "offices": []}
+        before, after = self._primary(ta, "party", da), self._primary(tb, "party", db)
         for party in sorted(set(before) | set(after)):
-            x = self._primary(before[party], da) if party in before else None
-            y = self._primary(after[party], db) if party in after else None
-            if x == y:
-                continue
-            mine = [e for e in steps if getattr(e, "party", None) == party]
-            if x is None:
-                joined.append(dated({"party": party, "standing": y}, mine))
-            elif y is None:
-                left.append(dated({"party": party, "standing": x}, mine))
-            else:
-                changed.append(dated({"party": party, "from": x, "to": y}, mine))
-        obefore, oafter = self.office_tracks(ta.id), self.office_tracks(tb.id)
-        for office in sorted(set(obefore) | set(oafter)):
-            x = self._primary(obefore[office], da) if office in obefore else None
-            y = self._primary(oafter[office], db) if office in oafter else None
+            x, y = before.get(party), after.get(party)
             if x != y:
-                mine = [e for e in steps if getattr(e, "office", None) == office]
-                offices.append(dated({"office": office, "from": x[0] if x else None, "to": y[0] if y else None}, mine))
+                name, row = (
+                    ("joined", {"party": party, "standing": y})
+                    if x is None
+                    else ("left", {"party": party, "standing": x})
+                    if y is None
+                    else ("changed", {"party": party, "from": x, "to": y})
+                )
+                changes[name].append((row, "party", party))
+        obefore, oafter = self._primary(ta, "office", da), self._primary(tb, "office", db)
+        for office in sorted(set(obefore) | set(oafter)):
+            x, y = obefore.get(office), oafter.get(office)
+            if x != y:
+                row = {"office": office, "from": x[0] if x else None, "to": y[0] if y else None}
+                changes["offices"].append((row, "office", office))
+        read: list[list[Event]] = []
+
+        def steps() -> list[Event]:
+            if not read:
+                events = self._lineage_events(sids, lo, hi)
+                read.append([e for e in events if e.when is not None and lo < e.when.lo.toordinal() <= hi])
+            return read[0]
+
+        def dated(name: str) -> Deferred:
+            def make() -> list[dict]:
+                between = steps()
+                out = []
+                for row, attr, key in changes[name]:
+                    found = [e for e in between if getattr(e, attr, None) == key]
+                    if not found:  # no event of its own: a change of subject along the lineage, a dissolution
+                        found = [e for e in between if e.kind in LIFECYCLE_KINDS]
+                    dates = {"date": found[-1].when.text if found else None, "event_ids": [e.id for e in found]}
+                    out.append({**row, **dates, "sources": [dict(x) for x in _cite(found)]})
+                return out
+
+            return Deferred(make)
+
         return Diff(
-            subject=s.id,
+            subject=sid,
             from_=a.text,
             to=b.text,
-            joined=tuple(joined),
-            left=tuple(left),
-            changed=tuple(changed),
-            offices=tuple(offices),
-            steps=tuple(event_to_record(e) for e in steps),
+            joined=dated("joined"),
+            left=dated("left"),
+            changed=dated("changed"),
+            offices=dated("offices"),
+            steps=Deferred(lambda: [event_to_record(e) for e in steps()]),
             compared=(first.isoformat(), b.hi.isoformat()),
             notes=tuple(notes),
         )
@@ -579,13 +591,13 @@ class Timeline:
         period = _period(on)
         asked, target, _, notes = self._lineage(subject, period)
         code = self.resolve_party(party)
-        track = self.party_tracks(target.id).get(code)
-        rows = self._rows({code: track}, period, self._member_row) if track else []
+        g = self.record.index.group_of(target, "party", code)
+        rows = list(self._rows(target, "party", period, self._member_row, groups=(g, g + 1))) if g >= 0 else []
         end = period.hi.toordinal()
         used = {r.event_id for r in rows}
         chain: list[tuple[tuple, dict]] = []
-        for sid in self._ancestry(target.id):
-            where = "" if sid == target.id else f" (in {sid}, predecessor of {target.id})"
+        for sid in self._ancestry(target):
+            where = "" if sid == target else f" (in {sid}, predecessor of {target})"
             for e in self.events_in_force(sid, code):
                 if e.when.lo.toordinal() <= end:
                     rec = event_to_record(e)
@@ -593,10 +605,10 @@ class Timeline:
                     chain.append((_order_key(e), rec))
             chain.extend(self._taken_out(sid, code, end, where))
         if not rows:
-            notes.append(f"{code} had no standing in {target.id} on {period.text}")
+            notes.append(f"{code} had no standing in {target} on {period.text}")
         return Explanation(
-            subject=asked.id,
-            answered_for=target.id,
+            subject=asked,
+            answered_for=target,
             party=code,
             name=self.party_name(code),
             on=period.text,
@@ -706,15 +718,16 @@ def _order_key(e: Event) -> tuple:
     return (e.when.lo.toordinal(), KIND_ORDER[e.kind])
 
 
-def _membership_filter(standing: str | None):
+def _membership_filter(standing: str | None) -> Callable[[str], frozenset[str] | None]:
+    """For a subject kind, the standings a ``memberships`` question keeps (None: all)."""
     if standing is None or standing == "all":
-        return lambda subject, value: True
+        return lambda kind: None
     if standing == "full":
-        return lambda subject, value: value == FULL_STANDING[subject.kind]
+        return lambda kind: frozenset({FULL_STANDING[kind]})
     known = list(dict.fromkeys((*ORGANIZATION_STANDINGS, *TREATY_STANDINGS)))
     if standing not in known:
         raise BadArgument(f"unknown standing {standing!r} (expected all, full, {', '.join(known)})")
-    return lambda subject, value: value == standing
+    return lambda kind: frozenset({standing})
 
 
 def _what(standing: str | None) -> str:

@@ -5,19 +5,23 @@ A *track* is the sequence of transitions of one (subject, party), (subject, offi
 ``hi`` (its EDTF interval, as day numbers). Between two transitions a value holds: that is a
 *spell*. A spell is possibly in force from its transition's ``lo`` to the day before the
 next transition's ``hi``, and certainly in force from its transition's ``hi`` to the day
-before the next transition's ``lo``. Queries are binary searches over the spells.
+before the next transition's ``lo``. The spells live packed in ``engine.spell_index``; a track is one
+thing's view of them.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
-__all__ = ["FOREVER", "Coverage", "Spell", "Track"]
+if TYPE_CHECKING:
+    from .spell_index import SpellIndex
+
+__all__ = ["FOREVER", "Coverage", "Spell", "Track", "coverage"]
 
 FOREVER = date(9999, 12, 31).toordinal() + 1
 
@@ -55,28 +59,24 @@ class Coverage:
 
 
 class Track:
-    """The spells of one thing, built once from its transitions, searched many times."""
+    """The spells of one thing (a group of a :class:`engine.spell_index.SpellIndex`), searched there."""
 
-    __slots__ = ("_froms", "_reach", "spells")
+    __slots__ = ("group", "index")
 
-    def __init__(self, spells: list[Spell]):
-        """From spells in replay order (as the fold makes them: ``engine.fold.spells``)."""
-        self.spells = spells
-        self._froms = [s.possible_from for s in spells]
-        reach, best = [], -1
-        for s in spells:
-            best = max(best, s.possible_to)
-            reach.append(best)
-        self._reach = reach
+    def __init__(self, index: SpellIndex, group: int):
+        self.index = index
+        self.group = group
 
-    def _candidates(self, start: int, end: int) -> Iterator[Spell]:
+    @property
+    def spells(self) -> list[Spell]:
+        """Every spell of the thing, in replay order."""
+        gs = self.index.group_start
+        return self.index.spells(np.arange(int(gs[self.group]), int(gs[self.group + 1])))
+
+    def _candidates(self, start: int, end: int) -> list[Spell]:
         """Spells possibly in force on some day of [start, end], latest first."""
-        j = bisect_right(self._froms, end) - 1
-        while j >= 0 and self._reach[j] > start:
-            s = self.spells[j]
-            if s.possible_to > start:
-                yield s
-            j -= 1
+        rows, _ = self.index.candidates(self.group, self.group + 1, start, end)
+        return self.index.spells(rows) if len(rows) else []
 
     def on(self, day: int) -> list[tuple[Spell, bool]]:
         """(spell, certain) for each value possibly in force on ``day``, latest first."""
@@ -84,35 +84,40 @@ class Track:
 
     def over(self, start: int, end: int) -> list[Coverage]:
         """How each value covers the period [start, end] (inclusive day numbers)."""
-        by_value: dict[Hashable, list[Spell]] = {}
-        for s in self._candidates(start, end):
-            by_value.setdefault(s.value, []).insert(0, s)
-        out = []
-        length = end - start + 1
-        for spells in by_value.values():
-            possible = _union([(max(s.possible_from, start), min(s.possible_to, end + 1)) for s in spells])
-            certain = _union([(max(s.certain_from, start), min(s.certain_to, end + 1)) for s in spells])
-            n_possible = sum(b - a for a, b in possible)
-            n_certain = sum(b - a for a, b in certain)
-            if n_certain == length:
-                during, certainty = "all", "certain"
-            elif n_certain > 0 and n_possible < length:
-                during, certainty = "part", "certain"
-            elif n_possible == length:
-                during, certainty = "all", "uncertain"
-            else:
-                during, certainty = "part", "uncertain"
-            window = None
-            if certainty == "uncertain" or (during == "part" and n_possible != n_certain):
-                window = _uncertain_window(spells, start, end)
-            held_certainly = "all" if n_certain == length else "part" if n_certain > 0 else "none"
-            held_possibly = "all" if n_possible == length else "part"
-            out.append(
-                Coverage(
-                    spells[0].value, during, certainty, spells[0], spells[-1], window, held_certainly, held_possibly
-                )
-            )
-        return out
+        return coverage(self._candidates(start, end), start, end)
+
+
+def coverage(candidates: list[Spell], start: int, end: int) -> list[Coverage]:
+    """How each value of one thing covers the period [start, end], from the spells possibly in
+    force in it (latest first): ``during`` all or part, certainty, the days held for certain and
+    possibly, and the window of the transitions that make it uncertain."""
+    by_value: dict[Hashable, list[Spell]] = {}
+    for s in candidates:
+        by_value.setdefault(s.value, []).insert(0, s)
+    out = []
+    length = end - start + 1
+    for spells in by_value.values():
+        possible = _union([(max(s.possible_from, start), min(s.possible_to, end + 1)) for s in spells])
+        certain = _union([(max(s.certain_from, start), min(s.certain_to, end + 1)) for s in spells])
+        n_possible = sum(b - a for a, b in possible)
+        n_certain = sum(b - a for a, b in certain)
+        if n_certain == length:
+            during, certainty = "all", "certain"
+        elif n_certain > 0 and n_possible < length:
+            during, certainty = "part", "certain"
+        elif n_possible == length:
+            during, certainty = "all", "uncertain"
+        else:
+            during, certainty = "part", "uncertain"
+        window = None
+        if certainty == "uncertain" or (during == "part" and n_possible != n_certain):
+            window = _uncertain_window(spells, start, end)
+        held_certainly = "all" if n_certain == length else "part" if n_certain > 0 else "none"
+        held_possibly = "all" if n_possible == length else "part"
+        out.append(
+            Coverage(spells[0].value, during, certainty, spells[0], spells[-1], window, held_certainly, held_possibly)
+        )
+    return out
 
 
 def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:

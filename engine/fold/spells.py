@@ -15,7 +15,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..tracks import Spell, Track
 from .codes import BODY, FAMILY, FOREVER, OFFICE, PARTY, STANDINGS
 from .columns import Columns
 
@@ -147,32 +146,3 @@ class Spells:
                 "possible_to": int(self.possible_to[j]),
                 "pos": pos,
             }
-
-    def tracks(self) -> dict[str, dict[str, dict[str, Track]]]:
-        """{family: {subject: {thing: Track}}}, for the queries of a small record."""
-        out: dict[str, dict[str, dict[str, Track]]] = {"party": {}, "office": {}, "body": {}}
-        current: list[Spell] = []
-        key: tuple[str, str, str] | None = None
-        for r in self.records():
-            k = (r["family"], r["subject"], r["thing"])
-            if k != key:
-                if key is not None:
-                    out[key[0]].setdefault(key[1], {})[key[2]] = Track(current)
-                key, current = k, []
-            value = (r["value"], r["value2"]) if r["family"] == "office" else r["value"]
-            current.append(
-                Spell(
-                    value,
-                    r["since"],
-                    r["until"],
-                    r["event_id"],
-                    r["next_event_id"],
-                    r["possible_from"],
-                    r["certain_from"],
-                    r["certain_to"],
-                    r["possible_to"],
-                )
-            )
-        if key is not None:
-            out[key[0]].setdefault(key[1], {})[key[2]] = Track(current)
-        return out

@@ -1,5 +1,5 @@
-"""The columnar reader (DuckDB) and the party index: problems with their positions, record rules
-as columns, and the index answering as the library does. (The fold's meaning on every entry path is
+"""The columnar reader (DuckDB) and the questions about every subject at once: problems with
+their positions, record rules as columns, rosters and yearly counts answering as ``members`` does. (The fold's meaning on every entry path is
 held to the oracle by test_conformance.py.)"""
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 from tests.strategies import event_records, to_events
 from timeline_engine.engine import Timeline
 from timeline_engine.engine.fold import fold
-from timeline_engine.engine.fold.codes import STANDINGS
 from timeline_engine.engine.fold.duck import NotBulkReadable, load_records
-from timeline_engine.engine.index import PartyIndex
 
 
 def test_a_refused_resumption_is_named_with_its_line():
@@ -43,32 +41,35 @@ def test_a_refused_resumption_is_named_with_its_line():
     assert problem.message == "cannot resume UZB: its standing is none (expected suspended) in ORG on 1991-01-01"
 
 
-@settings(max_examples=20, deadline=None)  # each example loads its log through DuckDB
+@settings(max_examples=30, deadline=None)
 @given(
     event_records(max_parties=6, max_steps=8),
-    st.lists(st.dates(min_value=date(1989, 1, 1), max_value=date(2035, 12, 31)), min_size=2, max_size=6),
+    st.lists(st.dates(min_value=date(1989, 1, 1), max_value=date(2035, 12, 31)), min_size=1, max_size=4),
 )
-def test_bulk_members_and_diff_answer_as_the_library_on_random_logs(records, days):
+def test_every_subjects_roster_on_a_day_is_what_members_says_of_each(records, days):
     tl = Timeline(to_events(records))
-    ix = PartyIndex(fold(load_records(records)).spells)
-    words = ix.words
-    code = {w: i for i, w in enumerate(words.tolist())}
+    for day in days:
+        rosters = tl.rosters(day.isoformat())
+        for sid in ("ORGA", "TREA"):
+            answer = tl.members(sid, on=day.isoformat())
+            if answer.answered_for == sid:  # a roster is of the subject itself, never its predecessor
+                assert rosters.get(sid, []) == sorted(answer.parties)
+
+
+@settings(max_examples=30, deadline=None)
+@given(event_records(max_parties=6, max_steps=8), st.integers(min_value=1989, max_value=2030))
+def test_members_per_year_counts_what_members_says_of_the_year(records, year):
+    tl = Timeline(to_events(records))
+    counts = {
+        (r["subject"], r["year"]): (r["any_time"], r["whole_year"]) for r in tl.members_per_year(1985, 2035).rows()
+    }
     for sid in ("ORGA", "TREA"):
-        for day in days:
-            parties, certain = ix.members(code[sid], day.toordinal())
-            rows = tl.members(sid, on=day.isoformat()).rows
-            assert [(words[p], "certain" if c else "uncertain") for p, c in zip(parties, certain)] == [
-                (r.party, r.certainty) for r in rows
-            ]
-        d = tl.diff(sid, days[0].isoformat(), days[1].isoformat())
-        expected = sorted(
-            [(r["party"], None, r["standing"]) for r in d.joined]
-            + [(r["party"], r["standing"], None) for r in d.left]
-            + [(r["party"], r["from"], r["to"]) for r in d.changed]
-        )
-        # a diff compares the moment just before FROM begins (the day before) with the end of TO
-        p, a, b = ix.diff(code[sid], days[0].toordinal() - 1, days[1].toordinal())
-        assert sorted((words[x], STANDINGS[y], STANDINGS[z]) for x, y, z in zip(p, a, b)) == expected
+        answer = tl.members(sid, on=str(year))
+        if answer.answered_for != sid:
+            continue
+        held = {r.party for r in answer.rows}
+        whole = {r.party for r in answer.rows if r.held_certainly == "all"}
+        assert counts.get((sid, year), (0, 0)) == (len(held), len(whole))
 
 
 def _founded(**more):

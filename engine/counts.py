@@ -1,0 +1,184 @@
+"""Questions about every subject at once, over the spell index's party rows: each subject's
+parties on a day, and how many parties held a standing per year or decade.
+
+"Possibly on a day" is the index's meaning (``possible_from <= day < possible_to``); "at some
+time in a period" is possibly on some day of it; "the whole period" is certainly on every day of
+it (by one spell). ``engine.aggregates`` (``stats``) and ``Timeline.members_per_year`` count
+with :func:`per_period`; ``Timeline.rosters`` lists with :func:`on_day`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+
+from .fold.codes import FOREVER, PARTY, TREATY, V
+from .spell_index import SpellIndex
+
+__all__ = ["PerYear", "Rosters", "on_day", "per_period"]
+
+_OPEN = 31  # the length class of open-ended spells (finite ones are < 2**23 days)
+_EPOCH = 719163  # date(1970, 1, 1).toordinal()
+
+
+class _Parties:
+    """The party rows of an index with their group, and the full standing of each row's subject."""
+
+    def __init__(self, index: SpellIndex):
+        rows = np.flatnonzero(np.asarray(index.family) == PARTY)
+        group = np.repeat(np.arange(len(index.group_start) - 1), np.diff(np.asarray(index.group_start)))
+        self.rows, self.group = rows, group[rows]
+        kind = np.asarray(index.life)[:, 3]
+        full = np.where(kind == TREATY, V["party"], V["member"])
+        self.subject = np.asarray(index.subject)[rows].astype(np.int64)
+        self.full = full[self.subject]
+        self.value = np.asarray(index.value)[rows]
+        self.pf, self.pt = np.asarray(index.pf)[rows], np.asarray(index.pt)[rows]
+        self.cf, self.ct = np.asarray(index.cf)[rows], np.asarray(index.ct)[rows]
+        self.classes: list | None = None
+
+
+def _parties(index: SpellIndex) -> _Parties:
+    found = index.cache.get("parties")
+    if not isinstance(found, _Parties):
+        found = index.cache["parties"] = _Parties(index)
+    return found
+
+
+def on_day(index: SpellIndex, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every subject's full participants possibly on ``day``: (subject codes, party codes), one
+    pair per (subject, party), sorted by group."""
+    p = _parties(index)
+    if p.classes is None:
+        # full-standing spells in classes by length (powers of two, open-ended apart), each sorted
+        # by possible_from: a spell of class c can cover a day only if it began after day - 2**c
+        sel = np.flatnonzero(p.value == p.full)
+        pf, pt = p.pf[sel].astype(np.int64), p.pt[sel].astype(np.int64)
+        cls = np.where(pt >= FOREVER, _OPEN, np.ceil(np.log2(np.maximum(pt - pf, 1))).astype(np.int64))
+        order = np.lexsort((pf, cls))
+        sel, cls = sel[order], cls[order]
+        bounds = np.searchsorted(cls, np.arange(_OPEN + 2))
+        p.classes = [
+            (c, p.pf[sel[a:b]], p.pt[sel[a:b]], p.group[sel[a:b]])
+            for c, a, b in zip(range(_OPEN + 1), bounds[:-1].tolist(), bounds[1:].tolist(), strict=False)
+            if a < b
+        ]
+    mark = np.zeros(len(index.group_start) - 1, dtype=bool)
+    for c, pf, pt, grp in p.classes:
+        b = pf.searchsorted(day, side="right")
+        if c == _OPEN:
+            mark[grp[:b]] = True
+            continue
+        a = pf.searchsorted(day - (1 << c), side="right")
+        mark[grp[a:b][pt[a:b] > day]] = True
+    groups = np.flatnonzero(mark)
+    first = np.asarray(index.group_start)[groups]
+    return np.asarray(index.subject)[first], np.asarray(index.group_thing)[groups]
+
+
+def per_period(
+    index: SpellIndex,
+    first: int,
+    last: int,
+    step: int = 1,
+    subject: str | None = None,
+    standing: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(any_time, whole_period), arrays [subject code, period] for the periods of ``step`` years
+    from ``first`` to ``last``: the parties that held the standing (its code; by default each
+    subject's full standing) at some time in the period, and certainly all of it. With
+    ``subject``, only its rows count."""
+    p = _parties(index)
+    want = p.full if standing is None else standing
+    mask = p.value == want
+    if subject is not None:
+        mask &= p.subject == index.subject_code(subject)
+    sel = np.flatnonzero(mask)
+    g = p.group[sel].astype(np.int64)
+    pf, pt, cf, ct = p.pf[sel], p.pt[sel], p.cf[sel], p.ct[sel]
+    periods = (last - first) // step + 1
+    # at some time: the periods a spell may touch, clipped so that a party counts once a period
+    a_lo = (_year(pf) - first) // step
+    a_hi = np.where(pt >= FOREVER, periods, (_year(np.minimum(pt, FOREVER - 1) - 1) - first) // step)
+    big = np.int64(1 << 24)
+    reach = np.maximum.accumulate(g * big + a_hi) - g * big if len(g) else a_hi
+    prev = np.full(len(g), -(1 << 30), dtype=np.int64)
+    prev[1:] = reach[:-1]
+    new = np.ones(len(g), dtype=bool)
+    new[1:] = g[1:] != g[:-1]
+    prev[new] = -(1 << 30)
+    a_lo = np.maximum(a_lo, prev + 1)
+    # the whole period: from the first whole year certainly held to the last
+    y_cf = _year(cf)
+    w_lo = np.where(cf == _jan1(y_cf), y_cf, y_cf + 1)
+    w_hi = np.where(ct >= FOREVER, 1 << 20, _year(np.minimum(ct, FOREVER - 1)) - 1)
+    p_lo = -((first - w_lo) // step)  # ceil((w_lo - first) / step)
+    p_hi = (w_hi - first + 1) // step - 1
+    nsub = len(index.words.texts)
+    rows = p.subject[sel]
+    return _spread(rows, a_lo, a_hi, periods, nsub), _spread(rows, p_lo, p_hi, periods, nsub)
+
+
+class Rosters(Mapping[str, list[str]]):
+    """Every subject's full participants possibly on one day, {subject: [parties]}, made from two
+    arrays (subject and party codes) as subjects are asked for."""
+
+    def __init__(self, index: SpellIndex, day: int):
+        self._index = index
+        self.subject_codes, self.party_codes = on_day(index, day)
+        self._subjects = np.unique(self.subject_codes)
+
+    def __getitem__(self, sid: str) -> list[str]:
+        code = self._index.subject_code(sid)
+        a, b = self.subject_codes.searchsorted(code), self.subject_codes.searchsorted(code, side="right")
+        if a == b:
+            raise KeyError(sid)
+        return sorted(self._index.words.texts[c] for c in self.party_codes[a:b].tolist())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._index.words.texts[c] for c in self._subjects.tolist()))
+
+    def __len__(self) -> int:
+        return len(self._subjects)
+
+
+class PerYear:
+    """Per subject and year: how many parties held its full standing at some time in the year
+    (``any_time``) and certainly all of it (``whole_year``), arrays [subject, year - first]."""
+
+    def __init__(self, index: SpellIndex, first: int, last: int):
+        self.first, self.last = first, last
+        counts, whole = per_period(index, first, last)
+        held = np.flatnonzero(counts.any(axis=1))
+        self.subjects = [index.words.texts[c] for c in held.tolist()]
+        self.any_time, self.whole_year = counts[held], whole[held]
+
+    def rows(self) -> Iterator[dict[str, object]]:
+        """One row per subject and year with any party: subject, year, any_time, whole_year."""
+        for i, sid in enumerate(self.subjects):
+            for y in np.flatnonzero(self.any_time[i]).tolist():
+                a, w = int(self.any_time[i, y]), int(self.whole_year[i, y])
+                yield {"subject": sid, "year": self.first + y, "any_time": a, "whole_year": w}
+
+
+def _spread(rows: np.ndarray, a: np.ndarray, b: np.ndarray, width: int, nrows: int) -> np.ndarray:
+    """Counts per [row, period] of the period intervals [a, b] (clipped to [0, width))."""
+    lo = np.maximum(a, 0).astype(np.int64)
+    hi = np.minimum(b, width - 1).astype(np.int64)
+    ok = lo <= hi
+    base = rows[ok] * (width + 1)
+    diff = np.bincount(base + lo[ok], minlength=nrows * (width + 1))
+    diff -= np.bincount(base + hi[ok] + 1, minlength=nrows * (width + 1))
+    return np.cumsum(diff.reshape(nrows, width + 1), axis=1)[:, :width]
+
+
+def _year(days: np.ndarray) -> np.ndarray:
+    d = (np.asarray(days, dtype=np.int64) - _EPOCH).astype("datetime64[D]")
+    return d.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def _jan1(years: np.ndarray) -> np.ndarray:
+    return (np.asarray(years, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(
+        np.int64
+    ) + _EPOCH
