@@ -314,6 +314,8 @@ def _qbase(n: int) -> np.ndarray:
     if len(_QBASE[0]) < n:
         _QBASE[0] = np.arange(max(n, 2 * len(_QBASE[0]), 1024), dtype=np.int64) << 32
     return _QBASE[0]
+
+
 _NO_LIFE = (FOREVER, FOREVER, -1, -1, -1, -1)
 
 

@@ -17,14 +17,14 @@ import attrs
 import duckdb
 import numpy as np
 
-from ..events.codec import event_to_record
-from ..events.dates import When, parse_instant, parse_period
-from ..events.errors import BadArgument, Problem, UnknownParty, UnknownSubject, ValidationFailed
+from ..events.dates import When, parse_instant, parse_period, period_of
+from ..events.errors import BadArgument, Problem, UnknownSubject, ValidationFailed
 from ..events.io import catalog_paths, read_paths
-from ..events.model import Entry, Event, OfficeEvent, ParticipationEvent, Retraction
+from ..events.model import Entry, Event
 from ..events.parties import normalize_name as _norm
 from ..events.rules import SUBJECT_KINDS
-from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
+from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
+from . import changes, explaining
 from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .counts import PerYear, Rosters
@@ -34,75 +34,14 @@ from .fold.codes import PARTY
 from .frames import Events
 from .records import MemoryRecord, Record, StoreRecord
 from .rows import Deferred, make_rows, primary
+from .sources import cite
 from .spells_table import VIEWS_SQL
 from .store import Store
+from .subject_names import subject_lookup
 from .subjects import Subject
 from .tracks import Track
 
 __all__ = ["Timeline", "subject_lookup"]
-
-# Names people write besides a subject's own: transliterated and native abbreviations, official names in
-# Russian and Chinese (the CSTO's and the SCO's working languages), and the spellings the seeds use.
-_ALIASES = {
-    "ODKB": "CSTO",
-    "CSCE": "OSCE",
-    "SHOS": "SCO",
-    "KSTO": "CSTO",
-    "DKB": "CST",
-    # Russian
-    "ОДКБ": "CSTO",
-    "Организация Договора о коллективной безопасности": "CSTO",
-    "ДКБ": "CST",
-    "Договор о коллективной безопасности": "CST",
-    "Ташкентский договор": "CST",
-    "ШОС": "SCO",
-    "Шанхайская организация сотрудничества": "SCO",
-    "ОБСЕ": "OSCE",
-    "Организация по безопасности и сотрудничеству в Европе": "OSCE",
-    "СБСЕ": "OSCE",
-    "Совещание по безопасности и сотрудничеству в Европе": "OSCE",
-    # Chinese
-    "上海合作组织": "SCO",
-    "上海合作組織": "SCO",
-    "上合组织": "SCO",
-    "集体安全条约组织": "CSTO",
-    "集體安全條約組織": "CSTO",
-    "集体安全条约": "CST",
-    "欧洲安全与合作组织": "OSCE",
-    "欧安组织": "OSCE",
-    # English, as the seeds and others write them
-    "Tashkent Treaty": "CST",
-    "Organization for Cooperation and Security in Europe": "OSCE",
-    "Convention on the Rights of the Children": "CRC",
-    "Optional Protocol of the Convention against Torture": "OP-CAT",
-    "Commonwealth of Independent States Convention on Human Rights and Fundamental Freedoms": "CIS-HRC",
-}
-
-
-def _spellings(key: str) -> set[str]:
-    """A normalised name in both spellings, Organisation and Organization (Co-operation and Cooperation)."""
-    out = {key}
-    for a, b in (("organisation", "organization"), ("co operation", "cooperation")):
-        out |= {k.replace(a, b) for k in out} | {k.replace(b, a) for k in out}
-    return out
-
-
-def subject_lookup(ids, names) -> dict[str, str]:
-    """Normalised id, name or alias -> subject id, from the subject ids and (id, name) pairs."""
-    lookup = {_norm(sid): sid for sid in ids}
-    for sid, name in names:
-        if name:
-            for key in sorted(_spellings(_norm(name))):
-                lookup.setdefault(key, sid)
-    for alias, sid in _ALIASES.items():
-        if sid in ids:
-            for key in sorted(_spellings(_norm(alias))):
-                lookup.setdefault(key, sid)
-    return lookup
-
-
-def _period(on: str | When) -> When:
-    return on if isinstance(on, When) else parse_period(str(on))
 
 
 class Timeline:
@@ -358,7 +297,7 @@ class Timeline:
     def _with_sources(self, rows: list) -> list:
         """The rows, each with the sources of the event behind it (looked up once for all rows)."""
         found = self._events_by_id({r.event_id for r in rows if r.event_id})
-        return [attrs.evolve(r, sources=_cite([found[r.event_id]])) if r.event_id in found else r for r in rows]
+        return [attrs.evolve(r, sources=cite([found[r.event_id]])) if r.event_id in found else r for r in rows]
 
     @staticmethod
     def _cited(first, last, certainty, during, window, held) -> dict[str, Any]:
@@ -415,7 +354,7 @@ class Timeline:
     # -- queries -------------------------------------------------------------------------
     def members(self, subject: str, on: str | When, standing: str | None = None) -> Members:
         """Who held a standing (full participation by default) on a day or over a period."""
-        period = _period(on)
+        period = period_of(on)
         asked, target, exists, notes = self._lineage(subject, period)
         rows = self._rows(target, "party", period, self._member_row, self._standing_filter(target, standing))
         return Members(subject=asked, answered_for=target, on=period.text, exists=exists, rows=rows, notes=tuple(notes))
@@ -424,7 +363,7 @@ class Timeline:
         """Every subject a party stood in on a day or over a period (any standing by default; or
         ``standing="full"`` for member/party, or one standing such as ``"observer"``). A row of a
         subject that continues another (CSTO) names it in ``continues``."""
-        period = _period(on)
+        period = period_of(on)
         code = self.resolve_party(party)
         keep = _membership_filter(standing)
         ix = self.record.index
@@ -444,7 +383,7 @@ class Timeline:
 
     def state(self, subject: str, on: str | When) -> State:
         """Every party with any standing, the office holders and the bodies, on a day or over a period."""
-        period = _period(on)
+        period = period_of(on)
         asked, target, exists, notes = self._lineage(subject, period)
         return State(
             subject=asked,
@@ -468,7 +407,7 @@ class Timeline:
         return PerYear(self.record.index, first, last)
 
     def _day(self, on: str | date) -> int:
-        period = _period(on.isoformat() if isinstance(on, date) else on)
+        period = period_of(on.isoformat() if isinstance(on, date) else on)
         if period.lo != period.hi:
             raise BadArgument(f"{period.text!r} is not one day: give a day such as 2005-06-01")
         return period.lo.toordinal()
@@ -513,167 +452,17 @@ class Timeline:
         ``date`` of the last event that changed it, the ``event_ids`` of the events between and
         their ``sources``; ``steps`` lists all those events in replay order.
         """
-        sid = self._sid(subject)
-        a, b = _period(start), _period(end)
-        first = date.fromordinal(a.lo.toordinal() - 1)
-        da, db = first.toordinal(), b.hi.toordinal()
-        _, ta, _, notes_a = self._lineage(sid, When(first.isoformat(), first, first))
-        _, tb, _, notes_b = self._lineage(sid, When(b.hi.isoformat(), b.hi, b.hi))
-        lo, hi = min(da, db), max(da, db)
-        sids = [ta] if ta == tb else list(dict.fromkeys([*self._ancestry(tb), ta]))
-        notes = list(dict.fromkeys([*notes_a, *notes_b]))
-        if db < da:
-            notes.append(f"{b.text} ends before {a.text} begins: the diff runs backwards in time")
-        # what changed is read off the index now; the events between, their dates and sources
-        # when the answer is read
-        changes: dict[str, list[tuple[dict, str, str]]] = {"joined": [], "left": [], "changed": [], "offices": []}
-        before, after = self._primary(ta, "party", da), self._primary(tb, "party", db)
-        for party in sorted(set(before) | set(after)):
-            x, y = before.get(party), after.get(party)
-            if x != y:
-                name, row = (
-                    ("joined", {"party": party, "standing": y})
-                    if x is None
-                    else ("left", {"party": party, "standing": x})
-                    if y is None
-                    else ("changed", {"party": party, "from": x, "to": y})
-                )
-                changes[name].append((row, "party", party))
-        obefore, oafter = self._primary(ta, "office", da), self._primary(tb, "office", db)
-        for office in sorted(set(obefore) | set(oafter)):
-            x, y = obefore.get(office), oafter.get(office)
-            if x != y:
-                row = {"office": office, "from": x[0] if x else None, "to": y[0] if y else None}
-                changes["offices"].append((row, "office", office))
-        read: list[list[Event]] = []
-
-        def steps() -> list[Event]:
-            if not read:
-                events = self._lineage_events(sids, lo, hi)
-                read.append([e for e in events if e.when is not None and lo < e.when.lo.toordinal() <= hi])
-            return read[0]
-
-        def dated(name: str) -> Deferred:
-            def make() -> list[dict]:
-                between = steps()
-                out = []
-                for row, attr, key in changes[name]:
-                    found = [e for e in between if getattr(e, attr, None) == key]
-                    if not found:  # no event of its own: a change of subject along the lineage, a dissolution
-                        found = [e for e in between if e.kind in LIFECYCLE_KINDS]
-                    dates = {"date": found[-1].when.text if found else None, "event_ids": [e.id for e in found]}
-                    out.append({**row, **dates, "sources": [dict(x) for x in _cite(found)]})
-                return out
-
-            return Deferred(make)
-
-        return Diff(
-            subject=sid,
-            from_=a.text,
-            to=b.text,
-            joined=dated("joined"),
-            left=dated("left"),
-            changed=dated("changed"),
-            offices=dated("offices"),
-            steps=Deferred(lambda: [event_to_record(e) for e in steps()]),
-            compared=(first.isoformat(), b.hi.isoformat()),
-            notes=tuple(notes),
-        )
+        return changes.diff(self, subject, start, end)
 
     def explain(self, subject: str, party: str, on: str | When) -> Explanation:
-        """A party's standing and the chain of events and sources behind it.
-
-        The chain runs through the subject's predecessors (a question about the CSTO shows the
-        Collective Security Treaty events that led to it) and names, as the record was known, the
-        events that corrections and retractions took out (role ``corrected by …``/``retracted by
-        …``, each retraction after the event it retracts, role ``retracts …``).
-        """
-        period = _period(on)
-        asked, target, _, notes = self._lineage(subject, period)
-        code = self.resolve_party(party)
-        g = self.record.index.group_of(target, "party", code)
-        rows = list(self._rows(target, "party", period, self._member_row, groups=(g, g + 1))) if g >= 0 else []
-        end = period.hi.toordinal()
-        used = {r.event_id for r in rows}
-        chain: list[tuple[tuple, dict]] = []
-        for sid in self._ancestry(target):
-            where = "" if sid == target else f" (in {sid}, predecessor of {target})"
-            for e in self.events_in_force(sid, code):
-                if e.when.lo.toordinal() <= end:
-                    rec = event_to_record(e)
-                    rec["role"] = ("produces the standing" if e.id in used else "earlier") + where
-                    chain.append((_order_key(e), rec))
-            chain.extend(self._taken_out(sid, code, end, where))
-        if not rows:
-            notes.append(f"{code} had no standing in {target} on {period.text}")
-        return Explanation(
-            subject=asked,
-            answered_for=target,
-            party=code,
-            name=self.party_name(code),
-            on=period.text,
-            rows=tuple(rows),
-            chain=tuple(rec for _, rec in sorted(chain, key=lambda t: t[0])),
-            notes=tuple(notes),
-        )
-
-    def _taken_out(self, sid: str, party: str, end: int, where: str) -> list[tuple[tuple, dict]]:
-        """Events of ``party`` in ``sid`` up to day ``end`` that the log as known took out of force,
-        each with the correction or retraction that did it (and that retraction itself)."""
-        raw = self.record.log(sid)
-        live = {e.id for e in self.events_in_force(sid, party)}
-        taken = self.record.taken_out(sid)
-        out: list[tuple[tuple, dict]] = []
-        seen: set[str] = set()
-        for e in raw:
-            if e.id in live or e.id in seen or getattr(e, "party", None) != party or isinstance(e, Retraction):
-                continue
-            if e.when.lo.toordinal() > end or e.id not in taken:
-                continue
-            seen.add(e.id)
-            key = _order_key(e)
-            rec = event_to_record(e)
-            by = taken[e.id]
-            if isinstance(by, Retraction):
-                rec["role"] = f"retracted by {by.id}{where}"
-                out.append((key, rec))
-                retraction = event_to_record(by)
-                retraction["role"] = f"retracts {e.id}{where}"
-                out.append(((*key, 1), retraction))
-            else:
-                rec["role"] = f"corrected by {by.id}{where}"
-                out.append((key, rec))
-        return out
+        """A party's standing and the chain of events and sources behind it (see
+        ``engine.explaining.explain``)."""
+        return explaining.explain(self, subject, party, on)
 
     def history(self, who: str, subject: str | None = None) -> Events:
         """Every event in force about a party (by code or name) or a person (office holder);
         with ``subject``, the events of that subject and of its predecessors."""
-        sid = self.subject(subject).id if subject else None
-        events = self._lineage_events(self._ancestry(sid)) if sid else self.events_in_force(None)
-        try:
-            code = self.resolve_party(who)
-        except UnknownParty as unknown:
-            holders = sorted({e.holder for e in events if isinstance(e, OfficeEvent) and e.holder})
-            named = _people_named(who, holders)
-            if len(named) > 1:
-                raise UnknownParty(
-                    f"{who!r} could be {len(named)} office holders: {', '.join(named[:-1])} or {named[-1]}"
-                    " — give more of the name"
-                ) from None
-            if named:
-                found = [e for e in events if isinstance(e, OfficeEvent) and e.holder == named[0]]
-                return Events(found, caption=f"history of {named[0]}")
-            close = difflib.get_close_matches(str(who), holders, n=2, cutoff=0.6)
-            if close:
-                raise UnknownParty(f"no party or office holder {who!r} — did you mean {' or '.join(close)}?") from None
-            raise unknown
-        about = [
-            e
-            for e in events
-            if (isinstance(e, ParticipationEvent) and e.party == code)
-            or (isinstance(e, OfficeEvent) and (e.holder == code))
-        ]
-        return Events(about, caption=f"history of {code}" + (f" in {sid}" if sid else ""))
+        return explaining.history(self, who, subject)
 
     def log(self, subject: str | None = None) -> list[Entry]:
         """The raw events as recorded (as known), corrections and retractions included."""
@@ -681,41 +470,10 @@ class Timeline:
         return self.record.log(sid)
 
 
-def _people_named(who: str, holders: Sequence[str]) -> list[str]:
-    """The office holders a name as typed can mean: the one whose whole name it is, else those with a word
-    starting with each word typed ("Bordyuzha", "Nikolai Bord"), else those whose name contains it."""
-    needle = _norm(who)
-    if not needle:
-        return []
-    exact = [h for h in holders if _norm(h) == needle]
-    if exact:
-        return exact
-    typed = needle.split()
-    by_words = [h for h in holders if all(any(w.startswith(t) for w in _norm(h).split()) for t in typed)]
-    return by_words or [h for h in holders if needle in _norm(h)]
-
-
 def _predecessor(s: Subject) -> str | None:
     """The subject ``s`` continues, as its founding event declares it (a store's subject built
     alone does not know its predecessor: the founding event does)."""
     return s.predecessor or s.founded.predecessor
-
-
-def _cite(events: Sequence[Entry]) -> tuple[dict, ...]:
-    """The sources of these events, each once: ``{"ref", "title"}`` and ``url`` where known."""
-    out: dict[tuple[str, str], dict] = {}
-    for e in events:
-        for src in e.sources:
-            row = {"ref": src.ref, "title": src.title}
-            if src.url:
-                row["url"] = src.url
-            out.setdefault((src.ref, src.title), row)
-    return tuple(out.values())
-
-
-def _order_key(e: Event) -> tuple:
-    """How an event sorts in a chain: the replay's order (day, then kind)."""
-    return (e.when.lo.toordinal(), KIND_ORDER[e.kind])
 
 
 def _membership_filter(standing: str | None) -> Callable[[str], frozenset[str] | None]:

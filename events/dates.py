@@ -18,7 +18,16 @@ import attrs
 
 from .errors import BadDate
 
-__all__ = ["MAX_DATE_LENGTH", "OPEN_END", "OPEN_START", "When", "parse_date", "parse_instant", "parse_period"]
+__all__ = [
+    "MAX_DATE_LENGTH",
+    "OPEN_END",
+    "OPEN_START",
+    "When",
+    "parse_date",
+    "parse_instant",
+    "parse_period",
+    "period_of",
+]
 
 OPEN_START = date(1, 1, 1)
 OPEN_END = date(9999, 12, 31)
@@ -281,3 +290,8 @@ def _iso8601(text: str):
 
 def _end_of_day(d: date) -> datetime:
     return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def period_of(on: str | When) -> When:
+    """``on`` as a period: a ``When`` as it is, text parsed as EDTF."""
+    return on if isinstance(on, When) else parse_period(str(on))

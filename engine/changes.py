@@ -1,0 +1,97 @@
+"""``Timeline.diff``: what changed in a subject between two dates, each change dated and sourced."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..events.codec import event_to_record
+from ..events.dates import When, period_of
+from ..events.model import Event
+from ..events.vocabulary import LIFECYCLE_KINDS
+from .answers import Diff
+from .rows import Deferred
+from .sources import cite
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
+
+__all__ = ["diff"]
+
+
+def diff(tl: Timeline, subject: str, start: str | When, end: str | When) -> Diff:
+    """What changed from the moment just before ``start`` began to the end of ``end``.
+
+    One rule for every date form: ``diff("SCO", "2017-06-09", "2017-06-09")`` is what changed
+    on that day, ``diff("SCO", "2007", "2007")`` what changed during 2007. Each end answers for
+    the subject that existed then (its predecessor before it was founded). A transition whose
+    date is uncertain counts from the first day it may have happened. Every row carries the
+    ``date`` of the last event that changed it, the ``event_ids`` of the events between and
+    their ``sources``; ``steps`` lists all those events in replay order.
+    """
+    sid = tl._sid(subject)
+    a, b = period_of(start), period_of(end)
+    first = date.fromordinal(a.lo.toordinal() - 1)
+    da, db = first.toordinal(), b.hi.toordinal()
+    _, ta, _, notes_a = tl._lineage(sid, When(first.isoformat(), first, first))
+    _, tb, _, notes_b = tl._lineage(sid, When(b.hi.isoformat(), b.hi, b.hi))
+    lo, hi = min(da, db), max(da, db)
+    sids = [ta] if ta == tb else list(dict.fromkeys([*tl._ancestry(tb), ta]))
+    notes = list(dict.fromkeys([*notes_a, *notes_b]))
+    if db < da:
+        notes.append(f"{b.text} ends before {a.text} begins: the diff runs backwards in time")
+    # what changed is read off the index now; the events between, their dates and sources
+    # when the answer is read
+    changes: dict[str, list[tuple[dict, str, str]]] = {"joined": [], "left": [], "changed": [], "offices": []}
+    before, after = tl._primary(ta, "party", da), tl._primary(tb, "party", db)
+    for party in sorted(set(before) | set(after)):
+        x, y = before.get(party), after.get(party)
+        if x != y:
+            name, row = (
+                ("joined", {"party": party, "standing": y})
+                if x is None
+                else ("left", {"party": party, "standing": x})
+                if y is None
+                else ("changed", {"party": party, "from": x, "to": y})
+            )
+            changes[name].append((row, "party", party))
+    obefore, oafter = tl._primary(ta, "office", da), tl._primary(tb, "office", db)
+    for office in sorted(set(obefore) | set(oafter)):
+        x, y = obefore.get(office), oafter.get(office)
+        if x != y:
+            row = {"office": office, "from": x[0] if x else None, "to": y[0] if y else None}
+            changes["offices"].append((row, "office", office))
+    read: list[list[Event]] = []
+
+    def steps() -> list[Event]:
+        if not read:
+            events = tl._lineage_events(sids, lo, hi)
+            read.append([e for e in events if e.when is not None and lo < e.when.lo.toordinal() <= hi])
+        return read[0]
+
+    def dated(name: str) -> Deferred:
+        def make() -> list[dict]:
+            between = steps()
+            out = []
+            for row, attr, key in changes[name]:
+                found = [e for e in between if getattr(e, attr, None) == key]
+                if not found:  # no event of its own: a change of subject along the lineage, a dissolution
+                    found = [e for e in between if e.kind in LIFECYCLE_KINDS]
+                dates = {"date": found[-1].when.text if found else None, "event_ids": [e.id for e in found]}
+                out.append({**row, **dates, "sources": [dict(x) for x in cite(found)]})
+            return out
+
+        return Deferred(make)
+
+    return Diff(
+        subject=sid,
+        from_=a.text,
+        to=b.text,
+        joined=dated("joined"),
+        left=dated("left"),
+        changed=dated("changed"),
+        offices=dated("offices"),
+        steps=Deferred(lambda: [event_to_record(e) for e in steps()]),
+        compared=(first.isoformat(), b.hi.isoformat()),
+        notes=tuple(notes),
+    )
