@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import numpy as np
 
+from .coverage import write_coverage
 from .fold import Folded
 from .fold.codes import FOREVER, PARTY, STANDINGS
 from .fold.spells import FAMILY_NAMES
@@ -119,6 +120,7 @@ def write_spells(
                 [names],
             )
             con.execute(f"INSERT INTO {target}_in_force SELECT seq FROM fold_live")
+        write_coverage(con, folded, target, temp, subjects)  # beside the spells: {target}_coverage
     finally:
         for name in ("fold_spells", "fold_live"):
             with contextlib.suppress(duckdb.Error):  # not registered: an earlier statement failed

@@ -25,6 +25,7 @@ from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
+from .coverage import beyond_note, bound, bound_state
 from .duck import one_row
 from .fold import in_replay_order
 from .frames import Events
@@ -418,6 +419,8 @@ class Timeline:
         rows = self._rows(
             self.party_tracks(target.id), period, self._member_row, self._standing_filter(target, standing)
         )
+        rows, covered = bound(self.record.coverage(target.id), period, rows, self.party_tracks(target.id))
+        notes += covered
         return Members(
             subject=asked.id,
             answered_for=target.id,
@@ -435,15 +438,25 @@ class Timeline:
         code = self.resolve_party(party)
         keep = _membership_filter(standing)
         rows: list[MembershipRow] = []
+        coverage_notes: list[str] = []
         for sid in self._subjects_of_party(code, period):
             track = self.party_tracks(sid).get(code)
             if track is None:
                 continue
             s = self.subjects_by_id[sid]
             make, kept = self._membership_row(s), (lambda v, s=s: keep(s, v))
-            rows.extend(self._rows({code: track}, period, make, kept, cite=False))
+            found, covered = bound(
+                self.record.coverage(sid),
+                period,
+                self._rows({code: track}, period, make, kept, cite=False),
+                {code: track},
+                lambda r: code,
+            )
+            rows.extend(found)
+            coverage_notes += covered if found else []
         rows = self._with_sources(rows)
         notes = [] if rows else [f"{code} had no standing{_what(standing)} in any subject on {period.text}"]
+        notes += coverage_notes
         return Memberships(party=code, name=self.party_name(code), on=period.text, rows=tuple(rows), notes=tuple(notes))
 
     def _subjects_of_party(self, code: str, period: When) -> list[str]:
@@ -464,15 +477,25 @@ class Timeline:
         period = _period(on)
         asked, target, exists, notes = self._lineage(subject, period)
         sid = target.id
+        cov = self.record.coverage(sid)
+        members, offices, bodies, covered = bound_state(
+            cov,
+            period,
+            self._rows(self.party_tracks(sid), period, self._member_row),
+            self._rows(self.office_tracks(sid), period, self._office_row),
+            self._rows(self.body_tracks(sid), period, self._body_row),
+            lambda family: self.record.tracks(family, sid),
+        )
         return State(
             subject=asked.id,
             answered_for=sid,
             on=period.text,
             exists=exists,
-            members=tuple(self._rows(self.party_tracks(sid), period, self._member_row)),
-            offices=tuple(self._rows(self.office_tracks(sid), period, self._office_row)),
-            bodies=tuple(self._rows(self.body_tracks(sid), period, self._body_row)),
-            notes=tuple(notes),
+            members=tuple(members),
+            offices=tuple(offices),
+            bodies=tuple(bodies),
+            notes=tuple(notes + covered),
+            coverage=cov.to_json() if cov else None,
         )
 
     @staticmethod
@@ -525,6 +548,7 @@ class Timeline:
         notes = list(dict.fromkeys([*notes_a, *notes_b]))
         if db < da:
             notes.append(f"{b.text} ends before {a.text} begins: the diff runs backwards in time")
+        notes += [n for n in [beyond_note(self.record.coverage(tb.id), b.hi)] if n]
 
         def dated(row: dict, found: list[Event]) -> dict:
             if not found:  # no event of its own: a change of subject along the lineage, a dissolution

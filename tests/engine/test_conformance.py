@@ -160,6 +160,16 @@ def mixed_records(draw):
                 "kind": "dissolved",
             }
         )
+    # coverage: how far the record speaks for a subject, after the walk (a valid log) or, in a
+    # chaotic one, from anywhere in it (the events after it are refused), for some parties or all
+    for _ in range(draw(st.integers(0, 3))):
+        sid, _ = draw(st.sampled_from(SUBJECTS))
+        start = date(1990, 1, 1) if chaos else day
+        last = start + timedelta(days=draw(st.integers(0 if chaos else 500, 8000)))
+        rec = {"date": _date_text(draw, last), "subject": sid, "kind": "attested"}
+        if draw(st.booleans()):
+            rec["parties"] = " ".join(draw(st.lists(st.sampled_from(PARTIES), min_size=1, max_size=3, unique=True)))
+        add(rec)
     # edits: corrections (a whole record replacing an earlier one) and retractions (of retractions too)
     for _ in range(draw(st.integers(0, 3))):
         if len(records) < 4:
@@ -258,8 +268,20 @@ def test_the_fold_agrees_with_the_oracle(tmp_path_factory, path, records, as_kno
     expected = oracle(to_events(records), as_known)
     folded = FOLD_PATHS[path](tmp_path_factory.mktemp("log"), records, parse_instant(as_known) if as_known else None)
     assert _problem_ids(folded.problems) == _problem_ids(expected.problems)
+    assert _fold_coverage(folded) == expected.coverage
     if not expected.problems:
         assert _fold_spells(folded) == expected.spells
+
+
+def _fold_coverage(folded) -> dict:
+    """subject -> (last day covered, attesting event id, its parties), as the fold computes them."""
+    c, lc = folded.columns, folded.lifecycle
+    found = {}
+    for s in (lc.attested >= 0).nonzero()[0].tolist():
+        a = int(lc.attested[s])
+        parties = c.words[c.predecessor[a]] if c.predecessor[a] >= 0 else None
+        found[str(c.words[s])] = (int(lc.covered[s]), c.places.ids([a])[0], parties)
+    return found
 
 
 def _store_after(tmp_path, records, batches: int, whole_again: bool) -> Timeline | None:
