@@ -203,9 +203,7 @@ def _parties(rec: dict) -> str | None:
     text = _text(rec, "parties")
     if text is None:
         return None
-    codes = text.split()
-    if not codes:
-        raise BadEvent("parties is empty (expected ISO alpha-3 codes separated by spaces, e.g. 'KAZ KGZ')")
+    codes = text.split()  # not empty: _text refuses blank text
     for code in codes:
         if not is_party_code(code):
             raise BadEvent(f"parties: {_r(code)} is not an ISO 3166 alpha-3 code (e.g. UZB, KGZ; SUN for the USSR)")
