@@ -12,10 +12,12 @@ done (``engine.datasets.cow_export.standing_after``):
 * missing (empty in CSV, null in Parquet and JSON lines) where the record does not say:
   a standing COW has no code for (``dialogue-partner``, ``suspended``, ``signatory`` …), a
   cell the COW panel itself left missing, a state outside the COW state system, and every year
-  after the record's **coverage** of the subject. Records do not declare their coverage yet, so
-  it is taken conservatively: up to the year of the last event the record holds for the
-  subject (for a store imported from the COW panel, the subject's last year in the panel).
-  A year beyond it is missing, never ``0``.
+  after the record's **coverage** of the subject: the last year whose every day the subject's
+  ``attested`` event covers (``engine.coverage``; the COW importer attests each IGO through its
+  last coded year). For a record that declares no coverage of a subject it is taken
+  conservatively: up to the year of the last event the record holds for the subject (for a
+  store imported from the COW panel, the subject's last year in the panel). A year beyond it is
+  missing, never ``0``.
 
 Shapes (:data:`SHAPES`):
 
@@ -54,6 +56,7 @@ import numpy as np
 
 from ..events.errors import BadArgument, TimelineError
 from ..events.vocabulary import FULL_STANDING
+from .coverage import last_covered_year
 from .datasets.cow_export import CowExportError, standing_after, write_cow_igo_year
 from .datasets.cow_panel import TABLES, CowPanel
 from .datasets.cow_states import read_code_table
@@ -130,7 +133,17 @@ def cow_panel_of(tl):
 
 
 def coverage(tl, subjects, cow=None) -> dict[str, int]:
-    """The last year the record speaks for, per subject (see the module's docstring)."""
+    """The last year the record speaks for, per subject (see the module's docstring): the last
+    year whose every day its ``attested`` event covers; for a subject without one, the panel's
+    last row (a COW store) or the year of the subject's last event."""
+    declared = {s.id: last_covered_year(tl.record.coverage(s.id)) for s in subjects}
+    if all(y is not None for y in declared.values()):
+        return {sid: int(y) for sid, y in declared.items() if y is not None}
+    return {**_conservative(tl, subjects, cow), **{sid: y for sid, y in declared.items() if y is not None}}
+
+
+def _conservative(tl, subjects, cow=None) -> dict[str, int]:
+    """The last year of a record that declares no coverage: its last panel row or event."""
     if cow is not None:
         out: dict[str, int] = {}
         for r in cow.rows:
