@@ -352,7 +352,9 @@ class _IgoBuilder:
             series = self._with_absences(p, obs[p], years, columns, last_day)
             events.extend(self._transitions(ioname, sid, p, series, sdate))
         events = self._dissolution_checked(events)
-        events.append(self._attested(ioname, sid, max(years[-1], *(e.when.hi.year for e in events))))
+        # beside the lifecycle events, before the memberships
+        lifecycle = sum(e.kind in ("founded", "dissolved") for e in events)
+        events.insert(lifecycle, self._attested(ioname, sid, max(years[-1], *(e.when.hi.year for e in events))))
         return events, rows, missing, imputed
 
     def _attested(self, ioname: str, sid: str, year: int) -> CoverageEvent:
