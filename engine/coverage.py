@@ -197,7 +197,8 @@ def bound(
     for r in rows:
         changes: dict[str, Any] = {}
         if beyond and _in_force_after(tracks.get(thing_of(r)), value_of(r), last, hi):
-            changes.update(certainty=UNATTESTED, attested_until=coverage.until.isoformat())
+            # no window: nothing is known to change after the last covered day, so none is dated
+            changes.update(certainty=UNATTESTED, attested_until=coverage.until.isoformat(), window=None)
         if coverage.partial:
             changes["coverage"] = coverage.to_json()
         out.append(attrs.evolve(r, **changes) if changes else r)
