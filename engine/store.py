@@ -74,10 +74,12 @@ FROM event_log
 # Upgrades from each older schema version to the next: {from_version: [statements]}.
 _UPGRADES: dict[int, list[str]] = {
     1: [_SIDE],
+    # the parties an `attested` event covers; the views that say `unattested`
     2: [
         "ALTER TABLE event_log ADD COLUMN IF NOT EXISTS parties VARCHAR",
         _EVENTS_VIEW,
-    ],  # the parties an `attested` covers
+        *VIEWS_SQL(),
+    ],
 }
 
 

@@ -158,6 +158,36 @@ def test_a_store_keeps_the_coverage_and_answers_as_the_events_do(org, tmp_path):
     store.close()
 
 
+def test_a_store_of_schema_version_2_gains_the_parties_column_and_takes_attestations(org, tmp_path):
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    store, _ = Store.init(path)
+    store.append(org.events())
+    store.close()
+    con = duckdb.connect(str(path))  # as version 2 wrote it: no parties column
+    con.execute("DROP VIEW events")
+    con.execute("CREATE TABLE old_log AS SELECT * EXCLUDE (parties) FROM event_log")
+    con.execute("DROP INDEX event_log_id")
+    con.execute("DROP TABLE event_log")
+    con.execute("ALTER TABLE old_log RENAME TO event_log")
+    con.execute("CREATE UNIQUE INDEX event_log_id ON event_log (id)")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    store = Store.open(path)
+    store.append(
+        to_events(
+            [
+                {"id": "att", "date": "2014", "subject": "ORG", "kind": "attested", "parties": "KAZ"}
+                | {"sources": [{"title": "t", "ref": "r"}]}
+            ]
+        )
+    )
+    answer = Timeline.from_store(store).members("ORG", on="2020")
+    assert [(r.party, r.certainty, r.coverage["parties"]) for r in answer.rows] == [("KAZ", "unattested", ["KAZ"])]
+    store.close()
+
+
 def _answers(tl: Timeline, days) -> list:
     return [
         (sid, d, tl.members(sid, on=d.isoformat(), standing="all").to_json()) for sid in ("ORGA", "TREA") for d in days
