@@ -17,7 +17,9 @@ done (``engine.datasets.cow_export.standing_after``):
   last coded year). For a record that declares no coverage of a subject it is taken
   conservatively: up to the year of the last event the record holds for the subject (for a
   store imported from the COW panel, the subject's last year in the panel). A year beyond it is
-  missing, never ``0``.
+  missing, never ``0``. Where the record covers only some parties of a subject (a partial
+  roster: the catalog's OSCE and UN treaties hold the five Central Asian states), the cells of
+  every other state are missing too.
 
 Shapes (:data:`SHAPES`):
 
@@ -142,6 +144,10 @@ def coverage(tl, subjects, cow=None) -> dict[str, int]:
     return {**_conservative(tl, subjects, cow), **{sid: y for sid, y in declared.items() if y is not None}}
 
 
+def _roster(covered) -> frozenset[str] | None:
+    return frozenset(covered.parties) if covered is not None and covered.parties is not None else None
+
+
 def _conservative(tl, subjects, cow=None) -> dict[str, int]:
     """The last year of a record that declares no coverage: its last panel row or event."""
     if cow is not None:
@@ -165,6 +171,8 @@ class _Source:
         self.cow = cow_panel_of(tl)
         self.system = self.cow.system if self.cow is not None else None
         self.known_until = coverage(tl, subjects, self.cow)
+        # the parties a partial roster covers (None: every party): the others' cells are missing
+        self.rosters = {s.id: _roster(tl.record.coverage(s.id)) for s in subjects}
         self.uncoded: set[str] = set()
         self._present: dict[int, frozenset[str]] = {}
         self._rows: dict[str, list[int]] = {}
@@ -296,11 +304,16 @@ class _Source:
         n = date(year, 12, 31).toordinal()
         return frozenset(code for _, code, lo, hi in periods if lo <= n <= hi)
 
-    def default(self, s) -> np.ndarray:
+    def default(self, s, party: str | None = None) -> np.ndarray:
         """The cells of a state the record says nothing about: 0 while the record covers the
-        subject (or it did not exist), missing beyond its coverage and in years the panel did not observe."""
+        subject (or it did not exist), missing beyond its coverage and in years the panel did not
+        observe; missing in every year the subject existed when the record covers only some
+        parties (a partial roster) and not this one."""
         years = np.array(list(self.years), dtype=np.int64)
         unknown = self.living(s) & ((years > self.known_until[s.id]) | np.isin(years, sorted(self.unobserved(s))))
+        roster = self.rosters.get(s.id)
+        if roster is not None and party not in roster:
+            unknown = self.living(s)
         return np.where(unknown, np.int8(MISSING), np.int8(0)).astype(np.int8)
 
     def cube(self) -> tuple[list[str], np.ndarray]:
@@ -312,6 +325,8 @@ class _Source:
             cube[n, :, :] = self.default(s)
             for p in parties:
                 arr = self.codes.get((s.id, p))
+                if arr is None and self.rosters.get(s.id) is not None:
+                    arr = self.default(s, p)
                 if arr is not None:
                     cube[n, at[p], :] = arr
         return parties, cube

@@ -238,6 +238,16 @@ def _timeline_spells(tl: Timeline) -> dict:
     return out
 
 
+def _timeline_coverage(tl: Timeline) -> dict:
+    """subject -> (last day covered, attesting event id, its parties), as a timeline answers."""
+    found = {}
+    for sid in tl.subjects_by_id:
+        c = tl.record.coverage(sid)
+        if c is not None:
+            found[sid] = (c.until.toordinal(), c.event_id, " ".join(c.parties) if c.parties is not None else None)
+    return found
+
+
 def _problem_ids(problems) -> set:
     return {p.event_id for p in problems if p.event_id}
 
@@ -325,6 +335,7 @@ def test_a_store_answers_as_the_oracle(tmp_path_factory, path, records):
         return
     try:
         assert _timeline_spells(tl) == expected.spells
+        assert _timeline_coverage(tl) == expected.coverage
     finally:
         tl.store.close()
 
@@ -339,7 +350,9 @@ def test_an_event_file_answers_as_the_oracle(tmp_path_factory, records):
             Timeline.load(path)
         assert _problem_ids(refused.value.problems) == _problem_ids(expected.problems)
         return
-    assert _timeline_spells(Timeline.load(path)) == expected.spells
+    tl = Timeline.load(path)
+    assert _timeline_spells(tl) == expected.spells
+    assert _timeline_coverage(tl) == expected.coverage
 
 
 def test_the_bundled_catalog_answers_as_the_oracle():

@@ -203,6 +203,8 @@ def test_an_attestation_after_every_event_changes_no_answer_up_to_its_date(recor
     extra = []
     for sid in ("ORGA", "TREA"):
         rec = {"id": f"{sid}-att", "date": attested.isoformat(), "subject": sid, "kind": "attested"}
+        if parties:
+            rec["parties"] = "KAZ UZB"
         rec["sources"] = [{"title": "t", "ref": "r"}]
         extra.append(rec)
     before, after = Timeline(to_events(records)), Timeline(to_events(records + extra))
