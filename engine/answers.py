@@ -208,7 +208,9 @@ class State(StateFrames):
     offices: tuple[OfficeRow, ...]
     bodies: tuple[BodyRow, ...]
     notes: tuple[str, ...] = ()
-    coverage: dict[str, Any] | None = None  # what the record covers for the subject, when attested
+    # what the record covers for the subject, when the answer depends on it: a partial roster, or
+    # a date reaching past the last day covered
+    coverage: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = {

@@ -495,7 +495,7 @@ class Timeline:
             offices=tuple(offices),
             bodies=tuple(bodies),
             notes=tuple(notes + covered),
-            coverage=cov.to_json() if cov else None,
+            coverage=cov.to_json() if cov and (cov.partial or period.hi > cov.until) else None,
         )
 
     @staticmethod
