@@ -26,7 +26,6 @@ import numpy as np
 
 from ..events.dates import When
 from .fold import Folded
-from .tracks import Track
 
 __all__ = [
     "UNATTESTED",
@@ -166,27 +165,14 @@ def last_covered_year(coverage: Coverage | None) -> int | None:
 
 
 # -- answers ------------------------------------------------------------------------------------
-def _in_force_after(track: Track | None, value: Any, last: int, hi: int) -> bool:
-    """Whether ``track`` holds ``value`` possibly after the day ``last`` (and by ``hi``)."""
-    if track is None:
-        return False
-    return any(s.value == value and s.possible_to > last + 1 and s.possible_from <= hi for s in track.spells)
-
-
-def bound(
-    coverage: Coverage | None,
-    period: When,
-    rows: Sequence[Any],
-    tracks: dict[str, Track],
-    thing_of=lambda row: row.party,
-    value_of=lambda row: row.standing,
-) -> tuple[list[Any], list[str]]:
+def bound(coverage: Coverage | None, period: When, rows: Sequence[Any]) -> tuple[list[Any], list[str]]:
     """The rows of an answer on ``period`` within what the record covers, and the notes to add.
 
-    A row whose standing (office holder, body) is still in force after the last covered day, when
-    the period reaches past it, says ``certainty: "unattested"`` with ``attested_until``; when the
-    roster is partial every row carries the ``coverage``. ``tracks`` are the tracks the rows were
-    read from (``thing_of``/``value_of`` find a row's)."""
+    When the period reaches past the last covered day, a row whose standing (office holder, body)
+    is still in force then (no later event ends it: ``until`` is None) says ``certainty:
+    "unattested"`` with ``attested_until``; when the roster is partial every row carries the
+    ``coverage``. Rows need only ``until`` (and are attrs classes with ``certainty``,
+    ``attested_until``, ``window`` and ``coverage``)."""
     if coverage is None:
         return list(rows), []
     last = coverage.until.toordinal()
@@ -196,7 +182,7 @@ def bound(
     beyond = hi > last
     for r in rows:
         changes: dict[str, Any] = {}
-        if beyond and _in_force_after(tracks.get(thing_of(r)), value_of(r), last, hi):
+        if beyond and r.until is None:
             # no window: nothing is known to change after the last covered day, so none is dated
             changes.update(certainty=UNATTESTED, attested_until=coverage.until.isoformat(), window=None)
         if coverage.partial:
@@ -219,15 +205,12 @@ def bound(
 
 
 def bound_state(
-    coverage: Coverage | None, period: When, members, offices, bodies, tracks
+    coverage: Coverage | None, period: When, members, offices, bodies
 ) -> tuple[list, list, list, list[str]]:
-    """:func:`bound` for the three tables of a state: (members, offices, bodies, notes);
-    ``tracks`` gives the party, office and body tracks (``tracks("party")``)."""
-    members, notes = bound(coverage, period, members, tracks("party"))
-    offices, _ = bound(
-        coverage, period, offices, tracks("office"), lambda r: r.office, lambda r: (r.holder, r.nationality)
-    )
-    bodies, _ = bound(coverage, period, bodies, tracks("body"), lambda r: r.body, lambda r: r.name)
+    """:func:`bound` for the three tables of a state: (members, offices, bodies, notes)."""
+    members, notes = bound(coverage, period, members)
+    offices, _ = bound(coverage, period, offices)
+    bodies, _ = bound(coverage, period, bodies)
     return members, offices, bodies, notes
 
 

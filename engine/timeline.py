@@ -419,7 +419,7 @@ class Timeline:
         rows = self._rows(
             self.party_tracks(target.id), period, self._member_row, self._standing_filter(target, standing)
         )
-        rows, covered = bound(self.record.coverage(target.id), period, rows, self.party_tracks(target.id))
+        rows, covered = bound(self.record.coverage(target.id), period, rows)
         notes += covered
         return Members(
             subject=asked.id,
@@ -446,11 +446,7 @@ class Timeline:
             s = self.subjects_by_id[sid]
             make, kept = self._membership_row(s), (lambda v, s=s: keep(s, v))
             found, covered = bound(
-                self.record.coverage(sid),
-                period,
-                self._rows({code: track}, period, make, kept, cite=False),
-                {code: track},
-                lambda r: code,
+                self.record.coverage(sid), period, self._rows({code: track}, period, make, kept, cite=False)
             )
             rows.extend(found)
             coverage_notes += covered if found else []
@@ -484,7 +480,6 @@ class Timeline:
             self._rows(self.party_tracks(sid), period, self._member_row),
             self._rows(self.office_tracks(sid), period, self._office_row),
             self._rows(self.body_tracks(sid), period, self._body_row),
-            lambda family: self.record.tracks(family, sid),
         )
         return State(
             subject=asked.id,
