@@ -113,6 +113,8 @@ def _defused(text: str) -> str:
 
 def _table(rows: Sequence[dict[str, Any]], title: str | None, out) -> None:
     title = visible(title) if title else None
+    # what a partial record covers is a note line above a table (``print_notes``), not a column
+    rows = [{k: v for k, v in r.items() if not (k == "coverage" and isinstance(v, dict))} for r in rows]
     if not rows:
         out.write(f"{title + ': ' if title else ''}(none)\n")
         return

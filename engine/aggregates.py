@@ -2,6 +2,8 @@
 
 A party counts in a period when it held the standing on some day of it (``any_time``,
 uncertain days included); ``whole_period`` counts those certain to have held it on every day.
+Periods stop at what the record covers (``engine.coverage``): by default the last period is the
+last year covered, and a period that runs past the last covered day is counted up to that day.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import decimal
 import json
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
@@ -61,6 +63,16 @@ def _periods(by: str, start: int, end: int) -> tuple[int, int, int]:
     return start, end, step
 
 
+def _last_year(covered) -> int:
+    """The last period year by default: this year, or the last year the record covers a day of."""
+    return date.today().year if covered is None else min(covered.until.year, date.today().year)
+
+
+def _end(covered) -> date:
+    """The day after the last day the record covers (periods are cut there), or the end of time."""
+    return date(9999, 12, 31) if covered is None else covered.until + timedelta(days=1)
+
+
 def _rows(con, sql: str, params: list, columns: Columns = (), caption: str = "") -> RowList:
     """The rows as dicts (dates as ISO text, as the JSON output prints them), in a list that is
     also a frame (``.to_arrow()``, ``.to_pandas()``, ``.to_polars()``) with typed ``columns``."""
@@ -81,16 +93,17 @@ def members_per_period(
     """Per period and standing: parties holding it at some time, and for the whole period."""
     s = timeline.subject(subject)
     con, spells = timeline.connection()
+    covered = timeline.record.coverage(s.id)
     first = start if start is not None else s.founded.when.lo.year
-    last = end if end is not None else date.today().year
+    last = end if end is not None else _last_year(covered)
     first, last, step = _periods(by, first, last)
     filt = "" if standing in (None, "all") else "AND value = ?"
     return _rows(
         con,
         f"""
         WITH periods AS (
-            SELECT p AS period, make_date(p, 1, 1) AS p_from, make_date(p + ?, 1, 1) AS p_to
-            FROM range(?, ?, ?) t(p)
+            SELECT p AS period, make_date(p, 1, 1) AS p_from, least(make_date(p + ?, 1, 1), ?::DATE) AS p_to
+            FROM range(?, ?, ?) t(p) WHERE make_date(p, 1, 1) < ?::DATE
         )
         SELECT period, value AS standing,
                count(DISTINCT thing) AS any_time,
@@ -101,9 +114,9 @@ def members_per_period(
          AND s.possible_from < p_to AND COALESCE(s.possible_to, DATE '9999-12-31') > p_from
         GROUP BY ALL ORDER BY period, standing
     """,
-        [step, first, last + 1, step, s.id] + ([standing] if filt else []),
+        [step, _end(covered), first, last + 1, step, _end(covered), s.id] + ([standing] if filt else []),
         STATS_COLUMNS,
-        f"{s.id}: parties per {by}",
+        f"{s.id}: parties per {by}" + (f" (the record covers it until {covered.until})" if covered else ""),
     )
 
 
@@ -111,15 +124,17 @@ def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None
     """Per period: parties that were full participants of both subjects on a common day."""
     sa, sb = timeline.subject(a), timeline.subject(b)
     con, spells = timeline.connection()
+    ca, cb = timeline.record.coverage(sa.id), timeline.record.coverage(sb.id)
+    covered = ca if cb is None or (ca is not None and ca.until <= cb.until) else cb  # the shorter record
     first = start if start is not None else max(sa.founded.when.lo.year, sb.founded.when.lo.year)
-    last = end if end is not None else date.today().year
+    last = end if end is not None else _last_year(covered)
     first, last, step = _periods(by, first, last)
     return _rows(
         con,
         f"""
         WITH periods AS (
-            SELECT p AS period, make_date(p, 1, 1) AS p_from, make_date(p + ?, 1, 1) AS p_to
-            FROM range(?, ?, ?) t(p)
+            SELECT p AS period, make_date(p, 1, 1) AS p_from, least(make_date(p + ?, 1, 1), ?::DATE) AS p_to
+            FROM range(?, ?, ?) t(p) WHERE make_date(p, 1, 1) < ?::DATE
         ),
         x AS (SELECT * FROM {spells} WHERE family = 'party' AND subject = ? AND value = ?),
         y AS (SELECT * FROM {spells} WHERE family = 'party' AND subject = ? AND value = ?)
@@ -133,9 +148,11 @@ def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None
         FROM periods LEFT JOIN (x JOIN y ON x.thing = y.thing) ON TRUE
         GROUP BY period ORDER BY period
     """,
-        [step, first, last + 1, step, sa.id, FULL_STANDING[sa.kind], sb.id, FULL_STANDING[sb.kind]],
+        [step, _end(covered), first, last + 1, step, _end(covered), sa.id, FULL_STANDING[sa.kind], sb.id]
+        + [FULL_STANDING[sb.kind]],
         OVERLAP_COLUMNS,
-        f"{sa.id} and {sb.id}: full participants of both, per {by}",
+        f"{sa.id} and {sb.id}: full participants of both, per {by}"
+        + (f" (the record covers {covered.subject} until {covered.until})" if covered else ""),
     )
 
 
@@ -182,9 +199,10 @@ def tenures(timeline, subject: str, office: str | None = None) -> RowList:
         con,
         f"""
         SELECT thing AS office, value AS holder, value2 AS nationality, since, until,
-               CASE WHEN certain_to IS NULL THEN NULL ELSE greatest(certain_to - certain_from, 0) END AS days_at_least,
+               CASE WHEN possible_to IS NULL THEN NULL ELSE greatest(certain_to - certain_from, 0) END AS days_at_least,
                CASE WHEN possible_to IS NULL THEN NULL ELSE possible_to - possible_from END AS days_at_most,
-               certain_to IS NULL AS in_office, certain_from, certain_to
+               possible_to IS NULL AS in_office, certain_from,
+               CASE WHEN possible_to IS NULL THEN NULL ELSE certain_to END AS certain_to
         FROM {spells} WHERE family = 'office' AND subject = ? {filt}
         ORDER BY office, possible_from
     """,

@@ -34,7 +34,10 @@ def iso_window(window: tuple[int, int] | None) -> dict[str, str] | None:
 class Row:
     """Common JSON rendering: the contract's fields first; for a period ``during`` and, apart,
     ``held_certainly`` (all, part or none of the period) and ``held_possibly`` (all or part);
-    ``window`` when uncertain; then the event behind the row and its sources."""
+    ``window`` when uncertain; ``attested_until`` when the row is ``unattested`` (the standing was
+    in force on the last day the record covers, and the question reaches past it) and ``coverage``
+    (``{attested_until, event_id, parties}``) when the record covers only some parties; then the
+    event behind the row and its sources."""
 
     _fields: tuple[str, ...] = ()
     during: str | None  # every row declares these fields
@@ -43,6 +46,8 @@ class Row:
     held_possibly: str | None
     event_id: str
     sources: tuple[dict[str, str], ...]
+    attested_until: str | None
+    coverage: dict[str, Any] | None
 
     def to_json(self) -> dict[str, Any]:
         out = {f: getattr(self, f) for f in self._fields}
@@ -53,6 +58,10 @@ class Row:
                 out["held_possibly"] = self.held_possibly
         if self.window is not None:
             out["window"] = iso_window(self.window)
+        if self.attested_until is not None:
+            out["attested_until"] = self.attested_until
+        if self.coverage is not None:
+            out["coverage"] = dict(self.coverage)
         if self.event_id:
             out["event_id"] = self.event_id
             out["sources"] = [dict(s) for s in self.sources]
@@ -74,6 +83,8 @@ class MemberRow(Row):
     held_possibly: str | None = None
     event_id: str = attrs.field(default="", eq=False)
     sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
+    attested_until: str | None = None
+    coverage: dict[str, Any] | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +102,8 @@ class OfficeRow(Row):
     held_possibly: str | None = None
     event_id: str = attrs.field(default="", eq=False)
     sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
+    attested_until: str | None = None
+    coverage: dict[str, Any] | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -107,6 +120,8 @@ class BodyRow(Row):
     held_possibly: str | None = None
     event_id: str = attrs.field(default="", eq=False)
     sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
+    attested_until: str | None = None
+    coverage: dict[str, Any] | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -127,6 +142,8 @@ class MembershipRow(Row):
     held_possibly: str | None = None
     event_id: str = attrs.field(default="", eq=False)
     sources: tuple[dict, ...] = attrs.field(default=(), eq=False)
+    attested_until: str | None = None
+    coverage: dict[str, Any] | None = attrs.field(default=None, eq=False)
     continues: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -193,6 +210,9 @@ class State(StateFrames):
     offices: Sequence[OfficeRow]
     bodies: Sequence[BodyRow]
     notes: tuple[str, ...] = ()
+    # what the record covers for the subject, when the answer depends on it: a partial roster, or
+    # a date reaching past the last day covered
+    coverage: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -203,6 +223,8 @@ class State(StateFrames):
             "offices": [r.to_json() for r in self.offices],
             "bodies": [r.to_json() for r in self.bodies],
         }
+        if self.coverage is not None:
+            out["coverage"] = dict(self.coverage)
         if self.answered_for != self.subject:
             out["answered_for"] = self.answered_for
         if self.notes:

@@ -10,6 +10,7 @@ from ..events.dates import When, period_of
 from ..events.model import Event
 from ..events.vocabulary import LIFECYCLE_KINDS
 from .answers import Diff
+from .coverage import beyond_note
 from .rows import Deferred
 from .sources import cite
 
@@ -40,6 +41,7 @@ def diff(tl: Timeline, subject: str, start: str | When, end: str | When) -> Diff
     notes = list(dict.fromkeys([*notes_a, *notes_b]))
     if db < da:
         notes.append(f"{b.text} ends before {a.text} begins: the diff runs backwards in time")
+    notes += [n for n in [beyond_note(tl.record.coverage(tb), b.hi)] if n]
     # what changed is read off the index now; the events between, their dates and sources
     # when the answer is read
     changes: dict[str, list[tuple[dict, str, str]]] = {"joined": [], "left": [], "changed": [], "offices": []}

@@ -170,6 +170,9 @@ class _Panel:
         self.behind: list[tuple[int, int, str]] = []
         order = 0
         for s, era_lo, era_hi in self.eras:
+            covered = timeline.record.coverage(s.id)
+            if covered is not None:  # no bar runs past the last day the record covers
+                era_hi = min(era_hi, covered.until.toordinal() + 1)
             for party, track in timeline.party_tracks(s.id).items():
                 if parties is not None and party not in parties:
                     continue
@@ -213,7 +216,7 @@ class _Panel:
         return min(days) if days else None
 
     def last_change(self) -> int | None:
-        days = [d for segs in self.rows.values() for _, b, *_ in segs for d in (b,) if d < FOREVER]
+        days = [b - 1 for segs in self.rows.values() for _, b, *_ in segs if b < FOREVER]  # ends are exclusive
         return max(days) if days else None
 
     def ordered_rows(self, start: int, end: int) -> list[tuple[str, list[tuple[int, int, tuple]]]]:

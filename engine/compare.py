@@ -110,7 +110,8 @@ def _life(tl, sid: str) -> tuple[int, int]:
     s = tl.subjects_by_id[sid]
     lo = s.founded.when.lo.toordinal()
     hi = s.dissolved.when.hi.toordinal() if s.dissolved else FOREVER - 1
-    return lo, hi
+    covered = tl.record.coverage(sid)  # a record says nothing after the last day it covers
+    return lo, min(hi, covered.until.toordinal()) if covered is not None else hi
 
 
 def _bounds(track: Track | None, start: int, end: int) -> set[int]:

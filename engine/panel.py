@@ -12,10 +12,14 @@ done (``engine.datasets.cow_export.standing_after``):
 * missing (empty in CSV, null in Parquet and JSON lines) where the record does not say:
   a standing COW has no code for (``dialogue-partner``, ``suspended``, ``signatory`` …), a
   cell the COW panel itself left missing, a state outside the COW state system, and every year
-  after the record's **coverage** of the subject. Records do not declare their coverage yet, so
-  it is taken conservatively: up to the year of the last event the record holds for the
-  subject (for a store imported from the COW panel, the subject's last year in the panel).
-  A year beyond it is missing, never ``0``.
+  after the record's **coverage** of the subject: the last year whose every day the subject's
+  ``attested`` event covers (``engine.coverage``; the COW importer attests each IGO through its
+  last coded year). For a record that declares no coverage of a subject it is taken
+  conservatively: up to the year of the last event the record holds for the subject (for a
+  store imported from the COW panel, the subject's last year in the panel). A year beyond it is
+  missing, never ``0``. Where the record covers only some parties of a subject (a partial
+  roster: the catalog's OSCE and UN treaties hold the five Central Asian states), the cells of
+  every other state are missing too.
 
 Shapes (:data:`SHAPES`):
 
@@ -54,6 +58,7 @@ import numpy as np
 
 from ..events.errors import BadArgument, TimelineError
 from ..events.vocabulary import FULL_STANDING
+from .coverage import last_covered_year
 from .datasets.cow_export import CowExportError, standing_after, write_cow_igo_year
 from .datasets.cow_panel import TABLES, CowPanel
 from .datasets.cow_states import read_code_table
@@ -130,7 +135,21 @@ def cow_panel_of(tl):
 
 
 def coverage(tl, subjects, cow=None) -> dict[str, int]:
-    """The last year the record speaks for, per subject (see the module's docstring)."""
+    """The last year the record speaks for, per subject (see the module's docstring): the last
+    year whose every day its ``attested`` event covers; for a subject without one, the panel's
+    last row (a COW store) or the year of the subject's last event."""
+    declared = {s.id: last_covered_year(tl.record.coverage(s.id)) for s in subjects}
+    if all(y is not None for y in declared.values()):
+        return {sid: int(y) for sid, y in declared.items() if y is not None}
+    return {**_conservative(tl, subjects, cow), **{sid: y for sid, y in declared.items() if y is not None}}
+
+
+def _roster(covered) -> frozenset[str] | None:
+    return frozenset(covered.parties) if covered is not None and covered.parties is not None else None
+
+
+def _conservative(tl, subjects, cow=None) -> dict[str, int]:
+    """The last year of a record that declares no coverage: its last panel row or event."""
     if cow is not None:
         out: dict[str, int] = {}
         for r in cow.rows:
@@ -152,6 +171,8 @@ class _Source:
         self.cow = cow_panel_of(tl)
         self.system = self.cow.system if self.cow is not None else None
         self.known_until = coverage(tl, subjects, self.cow)
+        # the parties a partial roster covers (None: every party): the others' cells are missing
+        self.rosters = {s.id: _roster(tl.record.coverage(s.id)) for s in subjects}
         self.uncoded: set[str] = set()
         self._present: dict[int, frozenset[str]] = {}
         self._rows: dict[str, list[int]] = {}
@@ -283,11 +304,16 @@ class _Source:
         n = date(year, 12, 31).toordinal()
         return frozenset(code for _, code, lo, hi in periods if lo <= n <= hi)
 
-    def default(self, s) -> np.ndarray:
+    def default(self, s, party: str | None = None) -> np.ndarray:
         """The cells of a state the record says nothing about: 0 while the record covers the
-        subject (or it did not exist), missing beyond its coverage and in years the panel did not observe."""
+        subject (or it did not exist), missing beyond its coverage and in years the panel did not
+        observe; missing in every year the subject existed when the record covers only some
+        parties (a partial roster) and not this one."""
         years = np.array(list(self.years), dtype=np.int64)
         unknown = self.living(s) & ((years > self.known_until[s.id]) | np.isin(years, sorted(self.unobserved(s))))
+        roster = self.rosters.get(s.id)
+        if roster is not None and party not in roster:
+            unknown = self.living(s)
         return np.where(unknown, np.int8(MISSING), np.int8(0)).astype(np.int8)
 
     def cube(self) -> tuple[list[str], np.ndarray]:
@@ -299,6 +325,8 @@ class _Source:
             cube[n, :, :] = self.default(s)
             for p in parties:
                 arr = self.codes.get((s.id, p))
+                if arr is None and self.rosters.get(s.id) is not None:
+                    arr = self.default(s, p)
                 if arr is not None:
                     cube[n, at[p], :] = arr
         return parties, cube

@@ -21,6 +21,7 @@ from ..events.errors import ValidationFailed
 from ..events.model import Entry, Event, Origin
 from ..events.parties import PartyNames
 from ..events.vocabulary import LIFECYCLE_KINDS
+from .coverage import Coverage, coverages, read_coverage
 from .fold import fold, from_events, in_replay_order
 from .spell_index import SpellIndex
 from .store import Store
@@ -59,6 +60,8 @@ class Record(Protocol):
 
     def taken_out(self, subject: str) -> dict[str, Entry]: ...
 
+    def coverage(self, subject: str) -> Coverage | None: ...
+
     def as_of(self, as_known: datetime | None) -> Record: ...
 
 
@@ -81,6 +84,11 @@ class MemoryRecord:
         self._in_force = [self.events[i] for i in folded.replay_order().tolist()]
         self._known = folded.columns.known_by(as_known)
         self._taken_out = {self.events[t].id: self.events[e] for t, e in folded.taken_out.items()}
+        self._coverage = coverages(folded)
+
+    def coverage(self, subject: str) -> Coverage | None:
+        """How far the record speaks for ``subject`` (None: not attested, so not bounded)."""
+        return self._coverage.get(subject)
 
     @property
     def raw(self) -> tuple[Entry, ...]:
@@ -153,6 +161,7 @@ class StoreRecord:
             self.index = SpellIndex.of(folded, store.compiled[1])
             self._spells = "known_spells"
         self.index.ids = self._ids
+        self._coverages: dict[str, Coverage] | None = None
         self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
         self._subjects = _LazySubjects(self)
 
@@ -164,6 +173,13 @@ class StoreRecord:
         ).fetchall()
         entries = [event_from_record(json.loads(r), Origin(self.origin, seq)) for seq, r in rows]
         return [e for e in entries if isinstance(e, Event)]  # nothing in force is a retraction
+
+    def coverage(self, subject: str) -> Coverage | None:
+        """How far the record speaks for ``subject``, as the store keeps it beside its spells (read
+        once for every subject)."""
+        if self._coverages is None:
+            self._coverages = read_coverage(self._store.con, self._spells)
+        return self._coverages.get(subject)
 
     @property
     def raw(self) -> tuple[Entry, ...]:

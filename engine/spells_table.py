@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import numpy as np
 
+from .coverage import write_coverage
 from .fold import Folded
 from .fold.codes import FOREVER, PARTY, STANDINGS
 from .fold.spells import FAMILY_NAMES
@@ -119,6 +120,7 @@ def write_spells(
                 [names],
             )
             con.execute(f"INSERT INTO {target}_in_force SELECT seq FROM fold_live")
+        write_coverage(con, folded, target, temp, subjects)  # beside the spells: {target}_coverage
     finally:
         for name in ("fold_spells", "fold_live"):
             with contextlib.suppress(duckdb.Error):  # not registered: an earlier statement failed
@@ -126,7 +128,8 @@ def write_spells(
 
 
 def VIEWS_SQL(spells: str = "spells", schema_prefix: str = "") -> list[str]:
-    """The public views over the spells: ``spans`` and ``office_terms``."""
+    """The public views over the spells: ``spans`` and ``office_terms``. A span after the last day
+    the record covers a subject (an open spell the fold cut there: no next event) is ``unattested``."""
     return [
         f"""CREATE OR REPLACE {schema_prefix}VIEW spans AS
             SELECT subject, thing AS party, value AS standing, possible_from AS valid_from,
@@ -137,7 +140,8 @@ def VIEWS_SQL(spells: str = "spells", schema_prefix: str = "") -> list[str]:
             SELECT subject, thing, value, certain_from, certain_to, 'certain', event_id
             FROM {spells} WHERE family = 'party' AND (certain_to IS NULL OR certain_from < certain_to)
             UNION ALL
-            SELECT subject, thing, value, certain_to, possible_to, 'uncertain', event_id
+            SELECT subject, thing, value, certain_to, possible_to,
+                   CASE WHEN next_event_id IS NULL THEN 'unattested' ELSE 'uncertain' END, event_id
             FROM {spells} WHERE family = 'party' AND certain_to IS NOT NULL AND certain_from < certain_to
                                 AND (possible_to IS NULL OR certain_to < possible_to)
             UNION ALL

@@ -38,7 +38,7 @@ from .validation import validate_events
 
 __all__ = ["SCHEMA_VERSION", "AppendResult", "Store"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _COLUMNS = [c for c in FIELD_ORDER if c not in ("sources",)]
 _MIN_OBJECT = 1 << 20  # read_json's object size for rows of ordinary length (1 MiB)
@@ -73,7 +73,15 @@ SELECT seq, {", ".join(c for c in _COLUMNS if c != "recorded")}, CAST(sources AS
 FROM event_log
 """
 # Upgrades from each older schema version to the next: {from_version: [statements]}.
-_UPGRADES: dict[int, list[str]] = {1: [_SIDE]}
+_UPGRADES: dict[int, list[str]] = {
+    1: [_SIDE],
+    # the parties an `attested` event covers; the views that say `unattested`
+    2: [
+        "ALTER TABLE event_log ADD COLUMN IF NOT EXISTS parties VARCHAR",
+        _EVENTS_VIEW,
+        *VIEWS_SQL(),
+    ],
+}
 
 
 def _problem(event: Entry, message: str) -> Problem:

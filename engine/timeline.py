@@ -28,6 +28,7 @@ from . import changes, explaining
 from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
 from .counts import PerYear, Rosters
+from .coverage import bound, bound_state
 from .duck import one_row
 from .fold import in_replay_order
 from .fold.codes import PARTY
@@ -357,6 +358,11 @@ class Timeline:
         period = period_of(on)
         asked, target, exists, notes = self._lineage(subject, period)
         rows = self._rows(target, "party", period, self._member_row, self._standing_filter(target, standing))
+        cov = self.record.coverage(target)
+        if cov is not None:  # rows after the last covered day are unattested, made when read as the rows are
+            notes += bound(cov, period, ())[1]
+            found = rows
+            rows = Deferred(lambda: bound(cov, period, found)[0], found.keys)
         return Members(subject=asked, answered_for=target, on=period.text, exists=exists, rows=rows, notes=tuple(notes))
 
     def memberships(self, party: str, on: str | When, standing: str | None = None) -> Memberships:
@@ -373,27 +379,44 @@ class Timeline:
             if ix.family[first] == PARTY:
                 found.append((ix.words.texts[int(ix.subject[first])], g))
         rows: list[MembershipRow] = []
+        coverage_notes: list[str] = []
         for sid, g in sorted(found):
             s = self.subjects_by_id[sid]
             make = self._membership_row(s)
-            rows.extend(self._rows(sid, "party", period, make, keep(s.kind), cite=False, groups=(g, g + 1)))
+            held, covered = bound(
+                self.record.coverage(sid),
+                period,
+                self._rows(sid, "party", period, make, keep(s.kind), cite=False, groups=(g, g + 1)),
+            )
+            rows.extend(held)
+            coverage_notes += covered if held else []
         rows = self._with_sources(rows)
         notes = [] if rows else [f"{code} had no standing{_what(standing)} in any subject on {period.text}"]
+        notes += coverage_notes
         return Memberships(party=code, name=self.party_name(code), on=period.text, rows=tuple(rows), notes=tuple(notes))
 
     def state(self, subject: str, on: str | When) -> State:
         """Every party with any standing, the office holders and the bodies, on a day or over a period."""
         period = period_of(on)
         asked, target, exists, notes = self._lineage(subject, period)
+        cov = self.record.coverage(target)
+        members, offices, bodies, covered = bound_state(
+            cov,
+            period,
+            self._rows(target, "party", period, self._member_row),
+            self._rows(target, "office", period, self._office_row),
+            self._rows(target, "body", period, self._body_row),
+        )
         return State(
             subject=asked,
             answered_for=target,
             on=period.text,
             exists=exists,
-            members=self._rows(target, "party", period, self._member_row),
-            offices=self._rows(target, "office", period, self._office_row),
-            bodies=self._rows(target, "body", period, self._body_row),
-            notes=tuple(notes),
+            members=members,
+            offices=offices,
+            bodies=bodies,
+            notes=tuple(notes + covered),
+            coverage=cov.to_json() if cov and (cov.partial or period.hi > cov.until) else None,
         )
 
     def rosters(self, on: str | date) -> Rosters:

@@ -18,6 +18,7 @@ from .dates import parse_date, parse_instant
 from .errors import BadDate, BadEvent, Problem, TimelineError, shorten
 from .model import (
     BodyEvent,
+    CoverageEvent,
     Entry,
     OfficeEvent,
     Origin,
@@ -61,6 +62,7 @@ FIELD_ORDER = (
     "name",
     "subject_kind",
     "predecessor",
+    "parties",
     "effective",
     "retracts",
     "corrects",
@@ -196,6 +198,20 @@ def _party_code(rec: dict, key: str, required: bool) -> str | None:
     return code
 
 
+def _parties(rec: dict) -> str | None:
+    """The ``parties`` of an ``attested`` record: ISO alpha-3 codes separated by spaces."""
+    text = _text(rec, "parties")
+    if text is None:
+        return None
+    codes = text.split()  # not empty: _text refuses blank text
+    for code in codes:
+        if not is_party_code(code):
+            raise BadEvent(f"parties: {_r(code)} is not an ISO 3166 alpha-3 code (e.g. UZB, KGZ; SUN for the USSR)")
+    if len(set(codes)) != len(codes):
+        raise BadEvent(f"parties names {_r(next(c for c in codes if codes.count(c) > 1))} twice")
+    return text
+
+
 def event_from_record(rec: Any, origin: Origin | None = None) -> Entry:
     """Build a log entry (an event or a retraction) from one interchange record, checking every field."""
     if not isinstance(rec, dict):
@@ -278,6 +294,8 @@ def event_from_record(rec: Any, origin: Origin | None = None) -> Entry:
         if not _SLUG.match(body):
             raise BadEvent(f"body {_r(body)} must be a lower-case slug such as parliamentary-assembly")
         return BodyEvent(body=body, name=_text(rec, "name"), **common)
+    if family == "coverage":
+        return CoverageEvent(parties=_parties(rec), **common)
     return Retraction(retracts=_text(rec, "retracts", True), **common)
 
 

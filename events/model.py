@@ -14,6 +14,7 @@ from .dates import When
 
 __all__ = [
     "BodyEvent",
+    "CoverageEvent",
     "Entry",
     "EntryFields",
     "Event",
@@ -117,6 +118,20 @@ class BodyEvent(Event):
 
     body: str
     name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CoverageEvent(Event):
+    """How far the record speaks for a subject (kind ``attested``): ``date`` is the last day it
+    covers (the latest day of a month or a year); ``parties``, when the roster is partial, names
+    the parties it covers (ISO codes separated by spaces, as written)."""
+
+    parties: str | None = None
+
+    @property
+    def party_codes(self) -> tuple[str, ...] | None:
+        """The parties covered, or None when the record covers every party."""
+        return None if self.parties is None else tuple(self.parties.split())
 
 
 @attrs.frozen(kw_only=True)

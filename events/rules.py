@@ -15,6 +15,7 @@ __all__ = [
     "ANY_STANDING",
     "BODY_KINDS",
     "COMMON_FIELDS",
+    "COVERAGE_KINDS",
     "FAMILIES",
     "FAMILY_FIELDS",
     "FULL_STANDING",
@@ -61,7 +62,10 @@ PARTICIPATION_KINDS: Final = (
 OFFICE_KINDS: Final = ("appointed", "left-office")
 BODY_KINDS: Final = ("established", "abolished")
 RECORD_KINDS: Final = ("retracted",)
-KINDS: Final = LIFECYCLE_KINDS + PARTICIPATION_KINDS + OFFICE_KINDS + BODY_KINDS + RECORD_KINDS
+# How far the record speaks for a subject: ``date`` is the last day covered (its latest day, for a
+# month or a year); ``parties`` (optional) names the parties covered when the roster is partial.
+COVERAGE_KINDS: Final = ("attested",)
+KINDS: Final = LIFECYCLE_KINDS + PARTICIPATION_KINDS + OFFICE_KINDS + BODY_KINDS + RECORD_KINDS + COVERAGE_KINDS
 
 FAMILIES: Final = {
     "lifecycle": LIFECYCLE_KINDS,
@@ -69,11 +73,12 @@ FAMILIES: Final = {
     "office": OFFICE_KINDS,
     "body": BODY_KINDS,
     "record": RECORD_KINDS,
+    "coverage": COVERAGE_KINDS,
 }
 
 
 def family_of(kind: str) -> str:
-    """The family of a kind: lifecycle, participation, office, body or record."""
+    """The family of a kind: lifecycle, participation, office, body, record or coverage."""
     for family, kinds in FAMILIES.items():
         if kind in kinds:
             return family
@@ -82,7 +87,8 @@ def family_of(kind: str) -> str:
 
 # Replay order on the same day: a subject exists before anything happens in it, a party
 # leaves before another standing begins, an office holder leaves before the next is
-# appointed, and a subject dissolves last.
+# appointed, and a subject dissolves last; what the record attests comes after everything that
+# happened on its last day.
 KIND_ORDER: Final = {
     kind: rank
     for rank, kind in enumerate(
@@ -106,6 +112,7 @@ KIND_ORDER: Final = {
             "appointed",
             "abolished",
             "dissolved",
+            "attested",
             "retracted",
         )
     )
@@ -121,6 +128,7 @@ FAMILY_FIELDS: Final = {
     "office": frozenset({"office", "holder", "nationality"}),
     "body": frozenset({"body", "name"}),
     "record": frozenset({"retracts"}),
+    "coverage": frozenset({"parties"}),
 }
 # Fields a kind cannot do without (besides id, subject, kind and sources, which every event needs).
 REQUIRED_FIELDS: Final = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "BODY_KINDS",
+    "COVERAGE_KINDS",
     "FULL_STANDING",
     "GRANTABLE",
     "KINDS",
@@ -18,6 +19,7 @@ __all__ = [
 
 from .rules import (  # the words are declared once, with the rules
     BODY_KINDS,
+    COVERAGE_KINDS,
     FULL_STANDING,
     GRANTABLE,
     KIND_ORDER,

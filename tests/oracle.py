@@ -17,7 +17,15 @@ import attrs
 from timeline_engine.engine.tracks import FOREVER, Spell
 from timeline_engine.events.dates import parse_instant
 from timeline_engine.events.errors import Problem
-from timeline_engine.events.model import BodyEvent, Event, OfficeEvent, ParticipationEvent, Retraction, SubjectEvent
+from timeline_engine.events.model import (
+    BodyEvent,
+    CoverageEvent,
+    Event,
+    OfficeEvent,
+    ParticipationEvent,
+    Retraction,
+    SubjectEvent,
+)
 from timeline_engine.events.rules import FULL_STANDING, GRANTABLE, KIND_ORDER
 
 __all__ = ["Oracle", "oracle"]
@@ -263,6 +271,7 @@ class Replayed:
     bodies: dict[str, dict[str, list[Spell]]]
     events: tuple[Event, ...]
     problems: tuple[Problem, ...]
+    coverage: dict[str, CoverageEvent] = attrs.field(factory=dict)  # subject -> the attestation that bounds it
 
 
 def replay_order(events: Iterable[Event]) -> list[Event]:
@@ -294,6 +303,15 @@ def replay(events: Iterable[Event]) -> Replayed:
     later: dict[str, dict[str, Any]] = {s: {"renamed": []} for s in founded}
     values: dict[tuple, Any] = {}
     changes: dict[tuple, list] = {}
+    # Coverage: of the attestations of a declared subject not dated before its founding, the one
+    # with the latest last day (on the same day, the last in replay order) bounds the subject.
+    coverage: dict[str, CoverageEvent] = {}
+    for e in ordered:
+        f = founded.get(e.subject)
+        if isinstance(e, CoverageEvent) and f is not None and e.when.hi >= f.when.lo:
+            seen = coverage.get(e.subject)
+            if seen is None or e.when.hi >= seen.when.hi:
+                coverage[e.subject] = e
     for e in ordered:
         f = founded.get(e.subject)
         if f is None:
@@ -301,6 +319,18 @@ def replay(events: Iterable[Event]) -> Replayed:
             continue
         if e is not f and e.when.hi < f.when.lo:
             problems.append(problem_for(e, f"dated {e.when.text}, before {e.subject} was founded ({f.when.text})"))
+            continue
+        if isinstance(e, CoverageEvent):  # what the record attests: counted above, nothing to replay
+            continue
+        covered = coverage.get(e.subject)
+        if covered is not None and e.when.lo > covered.when.hi:
+            problems.append(
+                problem_for(
+                    e,
+                    f"dated {e.when.text}, after the last day the record covers for {e.subject} "
+                    f"({covered.when.text}, attested by {covered.id}); a later 'attested' event extends it",
+                )
+            )
             continue
         gone = later[e.subject].get("dissolved")
         if gone is not None and e.when.lo > gone.when.hi:
@@ -365,6 +395,10 @@ def replay(events: Iterable[Event]) -> Replayed:
         gone = later[subject].get("dissolved")
         if gone is not None:  # every standing, office and body ends with its subject
             track = _ended_by(track, gone.when.lo.toordinal(), gone.when.hi.toordinal(), gone.when.text, gone.id)
+        covered = coverage.get(subject)
+        if covered is not None:  # beyond the coverage nothing is certain
+            last = covered.when.hi.toordinal()
+            track = [attrs.evolve(t, certain_to=min(t.certain_to, last + 1)) for t in track]
         tracks[family].setdefault(subject, {})[thing] = track
     return Replayed(
         subjects=subjects,
@@ -373,6 +407,7 @@ def replay(events: Iterable[Event]) -> Replayed:
         bodies=tracks["body"],
         events=tuple(ordered),
         problems=tuple(problems),
+        coverage=coverage,
     )
 
 
@@ -410,6 +445,8 @@ class Oracle:
     spells: dict[tuple[str, str, str], list[tuple]]  # (family, subject, thing) -> spells as tuples
     in_force: tuple[str, ...]  # ids of the events in force, in replay order
     problems: tuple[Problem, ...]
+    coverage: dict[str, tuple[int, str, str | None]] = attrs.field(factory=dict)
+    # subject -> (last day covered as an ordinal, the attesting event's id, its parties)
 
 
 def oracle(events: Iterable[Event], as_known: datetime | str | None = None) -> Oracle:
@@ -429,4 +466,5 @@ def oracle(events: Iterable[Event], as_known: datetime | str | None = None) -> O
         spells=spells,
         in_force=tuple(e.id for e in r.events),
         problems=tuple(problems) + r.problems,
+        coverage={s: (e.when.hi.toordinal(), e.id, e.parties) for s, e in r.coverage.items()},
     )

@@ -164,6 +164,23 @@ def day_event_records(draw, **kw):
     return [{**r, "date": _first_day(r["date"])} for r in records]
 
 
+@st.composite
+def covered_records(draw, **kw):
+    """A valid log (``event_records``) and, for some of its subjects, an ``attested`` event dated
+    on or after the subject's last event (so still valid), for every party or for some."""
+    records = draw(event_records(**kw))
+    for sid in ("ORGA", "TREA"):
+        if not draw(st.booleans()):
+            continue
+        last = max(date.fromisoformat(_first_day(r["date"])) for r in records if r["subject"] == sid)
+        text, _ = _edtf(draw, date(last.year + 1, 1, 1) + timedelta(days=draw(st.integers(0, 3000))), None)
+        rec = {"id": f"{sid.lower()}-attested", "date": text, "subject": sid, "kind": "attested", "sources": SOURCE}
+        if draw(st.booleans()):
+            rec["parties"] = " ".join(draw(st.lists(st.sampled_from(PARTIES), min_size=1, max_size=4, unique=True)))
+        records.append(rec)
+    return records
+
+
 _texts = st.text(min_size=1, max_size=40).filter(lambda t: t.strip())
 _edtf_dates = st.one_of(
     st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat),
@@ -204,7 +221,9 @@ _FAMILY_FIELDS = {
     "body": {"body": _slugs},
     "retracted": {"retracts": _ids},
 }
+_FAMILY_FIELDS["attested"] = {}
 _OPTIONAL = {
+    "attested": {"parties": st.lists(_codes, min_size=1, max_size=4, unique=True).map(" ".join)},
     "founded": {"predecessor": _subjects},
     "appointed": {"nationality": _codes},
     "left-office": {"holder": _texts, "nationality": _codes},

@@ -33,7 +33,9 @@ of *Y* with certainty is coded 1 (or its cell is missing).
 
 Kinds: ``joined`` (to full membership), ``granted`` (associate or observer status),
 ``ceased`` (the panel shows the end of a standing, never its cause: withdrawal, expulsion or
-the end of a state); member to associate is ``ceased`` then ``granted`` in one window.
+the end of a state); member to associate is ``ceased`` then ``granted`` in one window. Each IGO
+ends with ``attested`` dated its last coded year (2014 for the IGOs alive at the end of v3): the
+panel speaks for it until 31 December of that year, and answers after it are ``unattested``.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from typing import NamedTuple
 import attrs
 
 from ...events.dates import When
-from ...events.model import Event, ParticipationEvent, Source, SubjectEvent
+from ...events.model import CoverageEvent, Event, ParticipationEvent, Source, SubjectEvent
 from .cow_panel import MISSING_VALUES, CowPanel, ImputedRow, MissingRun, PanelRow
 from .cow_states import (
     CODE_TABLE_REF,
@@ -349,7 +351,23 @@ class _IgoBuilder:
             self.used_codes.add(p)
             series = self._with_absences(p, obs[p], years, columns, last_day)
             events.extend(self._transitions(ioname, sid, p, series, sdate))
-        return self._dissolution_checked(events), rows, missing, imputed
+        events = self._dissolution_checked(events)
+        # beside the lifecycle events, before the memberships
+        lifecycle = sum(e.kind in ("founded", "dissolved") for e in events)
+        events.insert(lifecycle, self._attested(ioname, sid, max(years[-1], *(e.when.hi.year for e in events))))
+        return events, rows, missing, imputed
+
+    def _attested(self, ioname: str, sid: str, year: int) -> CoverageEvent:
+        """The panel speaks for an IGO through its last coded year (for a living IGO, 2014 in v3):
+        after it the record says nothing, so nothing is certain."""
+        return CoverageEvent(
+            id=f"cow-{sid.lower()}-attested-{year:04d}",
+            kind="attested",
+            subject=sid,
+            date=When(f"{year:04d}", date(year, 1, 1), date(year, 12, 31)),
+            sources=(Source(title=TITLE, ref=self.ref, quote=f"ioname={ioname}, last year coded: {year}"),),
+            note="the COW IGO-year panel codes this IGO through this year",
+        )
 
     @staticmethod
     def _dissolution_checked(events: list[Event]) -> list[Event]:

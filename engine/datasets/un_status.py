@@ -13,6 +13,10 @@ ratification or accession, signatory, no action, status, note``. Year precision 
   party without a year. ``no action`` is no event.
 * The ``status`` column decides; where the data set's 0/1 columns disagree with it (five
   rows say ``state party`` with ``state party`` = 0), the event's note says so.
+* The table states no date of its own; it speaks for the treaty at least through the latest
+  year it records, for the UN member states it has a row for: one ``attested`` event dated that
+  year, its ``parties`` the table's states (a partial roster: the data set's description says
+  the files "only measure UN member states").
 * The treaty is declared by a ``founded`` event (name and year from the data set's
   ``SOURCE-README.md`` beside the file) unless ``declare_subject=False``.
 """
@@ -29,7 +33,7 @@ import pycountry
 
 from ...events.dates import When
 from ...events.errors import TimelineError, UnknownParty
-from ...events.model import Event, ParticipationEvent, Source, SubjectEvent
+from ...events.model import CoverageEvent, Event, ParticipationEvent, Source, SubjectEvent
 from ...events.parties import resolve_party
 
 __all__ = [
@@ -242,6 +246,25 @@ def read_un_status(path: str | Path, *, declare_subject: bool = True, ref: str |
                 date=When(f"{year:04d}", date(year, 1, 1), date(year, 12, 31)),
                 sources=(Source(title=title, ref=ref, quote=text),),
                 note=note,
+            )
+        )
+    years = [e.date.lo.year for e in events if e.kind != "founded"]
+    if years:
+        # The table states no date of its own: it speaks for the treaty at least through the
+        # latest year it records, and only for the UN member states it has a row for.
+        last = max(years)
+        events.append(
+            CoverageEvent(
+                id=f"unhr-{tid.lower()}-attested-{last}",
+                kind="attested",
+                subject=tid,
+                date=When(f"{last:04d}", date(last, 1, 1), date(last, 12, 31)),
+                parties=" ".join(sorted(seen)),
+                sources=(Source(title=title, ref=ref, quote=f"{len(seen)} rows, one per UN member state"),),
+                note=(
+                    "the table gives no date of its own: it speaks for the treaty through the latest year it "
+                    "records, and only for the UN member states it has a row for"
+                ),
             )
         )
     return UnStatusImport(treaty=tid, events=tuple(events), unrecorded=tuple(unrecorded))

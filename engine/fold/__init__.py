@@ -4,7 +4,9 @@
 records, retractions, corrections: ``resolve``), checks every subject's lifecycle
 (``lifecycle``), replays every transition of every party, office and body in replay order —
 effective date, then kind, then log order — refusing what the rules of ``events.rules`` do not
-allow (``transitions``), and packs what holds between transitions into spells (``spells``).
+allow (``transitions``), and packs what holds between transitions into spells (``spells``). How far the
+record speaks for each subject (``attested`` events: ``Lifecycle.covered``) bounds what it holds:
+nothing begins or ends after it, and nothing is certain beyond it.
 It is a pure function of its columns, so it runs as well on one partition of a log (whole
 subjects with their predecessors) as on the whole of it. Every entry path — the bundled
 catalog, event files, stores, imports — reaches it through a column loader
@@ -128,7 +130,7 @@ def fold(cols: Columns, as_known: datetime | None = None) -> Folded:
         rank = np.lexsort((np.arange(len(seqs)), seqs, RANK[kind[seqs]], cols.lo[seqs]))
         problems += [placed[i][1] for i in rank.tolist()]
     applied |= lc.applied & (fam == LIFE)
-    spells = Spells.build(cols, o, g, value, lc.dissolved, lc.skind)
+    spells = Spells.build(cols, o, g, value, lc.dissolved, lc.skind, lc.covered)
     return Folded(
         columns=cols,
         live=live,

@@ -26,7 +26,7 @@ from ...events.rules import (
     SUBJECT_PATTERN,
 )
 from ..duck import one_row
-from .codes import BODY, FAMILY, OFFICE, PARTY
+from .codes import BODY, FAMILY, IS_COVERAGE, OFFICE, PARTY
 from .columns import Columns
 
 __all__ = ["check_records", "sql_list"]
@@ -104,7 +104,10 @@ def check_records(con: duckdb.DuckDBPyConnection, cols: Columns, label: str, has
     wrong |= (fam == PARTY) & not_code[cols.thing]
     wrong |= not_code[cols.nationality]
     wrong |= ((fam == OFFICE) | (fam == BODY)) & not_slug[cols.thing]
-    wrong |= not_subject[cols.predecessor] | blank[cols.holder]
+    attested = IS_COVERAGE[cols.kind]
+    not_parties = flags(lambda w: len(set(w.split())) == len(w.split()) > 0 and all(map(is_party_code, w.split())))
+    wrong |= np.where(attested, not_parties[cols.predecessor], not_subject[cols.predecessor])
+    wrong |= blank[cols.holder]
     assert len(not_code) == n
     found += [
         (int(i), "a subject id, party code, office or body slug is not valid") for i in np.flatnonzero(wrong)[:100]

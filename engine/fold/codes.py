@@ -12,6 +12,7 @@ import numpy as np
 
 from ...events.rules import (
     BODY_KINDS,
+    COVERAGE_KINDS,
     GRANTED,
     KIND_ORDER,
     KINDS,
@@ -32,6 +33,7 @@ __all__ = [
     "BODY",
     "FAMILY",
     "FOREVER",
+    "IS_COVERAGE",
     "IS_PLAIN",
     "LIFE",
     "OFFICE",
@@ -52,10 +54,12 @@ V = {s: i for i, s in enumerate(STANDINGS)}
 K = {k: i for i, k in enumerate(KINDS)}
 RANK = np.array([KIND_ORDER[k] for k in KINDS], dtype=np.int8)
 LIFE, PARTY, OFFICE, BODY, RECORD = 0, 1, 2, 3, 4
+# What the record attests (``attested``, the coverage family) is a fact about a subject as a
+# whole: the fold replays it with the lifecycle (family code LIFE); ``ATTESTED`` tells it apart.
 FAMILY = np.array(
     [
         LIFE
-        if k in LIFECYCLE_KINDS
+        if k in LIFECYCLE_KINDS or k in COVERAGE_KINDS
         else PARTY
         if k in PARTICIPATION_KINDS
         else OFFICE
@@ -67,6 +71,7 @@ FAMILY = np.array(
     ],
     dtype=np.int8,
 )
+IS_COVERAGE = np.array([k in COVERAGE_KINDS for k in KINDS] + [False], dtype=bool)  # [-1] reads False
 ORG, TREATY = SUBJECT_KINDS.index("organization"), SUBJECT_KINDS.index("treaty")
 
 # AFTER[kind, subject kind]: the standing a participation event leads to (0: none; a granted

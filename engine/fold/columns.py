@@ -15,7 +15,7 @@ import numpy as np
 
 from ...events.dates import parse_instant
 from ...events.errors import Problem
-from ...events.model import BodyEvent, Event, OfficeEvent, ParticipationEvent, Retraction, SubjectEvent
+from ...events.model import BodyEvent, CoverageEvent, Event, OfficeEvent, ParticipationEvent, Retraction, SubjectEvent
 from ...events.rules import SUBJECT_KINDS
 from .codes import K, V
 
@@ -56,7 +56,7 @@ class Columns:
     holder: np.ndarray  # int32 holder (office events) or body name (body events), -1 none
     nationality: np.ndarray  # int32 code into words, -1 none
     skind: np.ndarray  # int8 subject kind of ``founded`` events (0 organization, 1 treaty, -1 none)
-    predecessor: np.ndarray  # int32 code into words, -1 none
+    predecessor: np.ndarray  # int32 code into words, -1 none; of an ``attested`` event: its parties text
     when: np.ndarray  # int32 code into whens (effective, else date); -1 none
     live: np.ndarray  # bool: the first record of its id, well formed
     words: np.ndarray  # the text dictionary (object array)
@@ -166,6 +166,8 @@ def from_events(events: Sequence[Event | Retraction]) -> Columns:
             if e.subject_kind is not None:
                 skind[i] = SUBJECT_KINDS.index(e.subject_kind)
             predecessor[i] = word(e.predecessor)
+        elif isinstance(e, CoverageEvent):
+            predecessor[i] = word(e.parties)
     for i, e in enumerate(events):
         if isinstance(e, Retraction):
             retracts[i] = by_id.get(e.retracts, UNKNOWN)

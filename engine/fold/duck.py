@@ -329,7 +329,7 @@ def _rare_query(rel: str, cast: str) -> str:
     w = "bulk_words_t"
     label = (
         f"COALESCE({_raw('holder', w, cast)}, CASE WHEN {body} THEN COALESCE({_raw('name', w, cast)}, "
-        f"{_raw('body', w, cast)}) END, {_raw('predecessor', w, cast)}, -1)"
+        f"{_raw('body', w, cast)}) END, {_raw('predecessor', w, cast)}, {_raw('parties', w, cast)}, -1)"
     )
     effective = (
         f"CASE WHEN effective IS NULL THEN -1 ELSE COALESCE({_raw('effective', 'bulk_whens_t', 'TRY_CAST')}, -2) END"
@@ -394,7 +394,7 @@ def _encode_columns(con: duckdb.DuckDBPyConnection, rel: str, label: str, parque
         for r in con.execute(
             " UNION ".join(
                 f"SELECT DISTINCT {c} AS v FROM {rel} WHERE {c} IS NOT NULL"
-                for c in ("subject", "party", "office", "body", "holder", "nationality", "predecessor")
+                for c in ("subject", "party", "office", "body", "holder", "nationality", "predecessor", "parties")
             )
             + f" UNION SELECT DISTINCT name AS v FROM {rel} WHERE {body} AND name IS NOT NULL"
         ).fetchall()

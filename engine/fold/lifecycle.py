@@ -1,5 +1,15 @@
 """Subjects: founded once, nothing before the founding or after the dissolution, entered into
-force and dissolved once, predecessors declared and never in a cycle.
+force and dissolved once, predecessors declared and never in a cycle; and how far the record
+speaks for each subject (its coverage).
+
+Coverage: the ``attested`` events of a subject say up to which day the record speaks for it. The
+latest one (the latest last day; on the same day, the last in replay order) gives the subject's
+coverage: ``covered`` (the last day covered, an ordinal) and ``attested`` (its log position, whose
+``parties`` say which parties a partial roster covers). Beyond that day nothing begins or ends: an
+event dated wholly after it is refused, as an event after a dissolution is, until a later
+``attested`` event extends the coverage (so a dissolution after it is refused too). An
+``attested`` event may follow a dissolution (the record speaks for a subject that is gone). A
+subject without an ``attested`` event is not bounded.
 
 Lifecycle events are few (a handful per subject): they are replayed one by one, in replay order.
 The rules for everything else are checked here as columns: an event of an undeclared subject,
@@ -13,7 +23,7 @@ import numpy as np
 
 from ...events.errors import Problem
 from ...events.rules import KINDS
-from .codes import FAMILY, LIFE, RANK, K
+from .codes import FAMILY, FOREVER, IS_COVERAGE, LIFE, RANK, K
 from .columns import Columns
 
 __all__ = ["Lifecycle", "check_lifecycle"]
@@ -31,6 +41,10 @@ class Lifecycle:
     renamed: dict[int, list[int]]
     predecessor: np.ndarray
     applied: np.ndarray  # bool per record: replayed (not refused for a lifecycle reason)
+    # per subject code: the last day the record covers (an ordinal; FOREVER: not bounded) and the
+    # log position of the ``attested`` event that says so (-1: none)
+    covered: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.int32))
+    attested: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _at(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -78,6 +92,7 @@ def check_lifecycle(cols: Columns, live: np.ndarray, problems: list[tuple[int, P
         s = cols.subject[i]
         refuse(i, f"dated {_text(cols, i)}, before {cols.words[s]} was founded ({_text(cols, int(founded[s]))})")
     applied &= ~undeclared & ~early
+    covered, attested = _coverage(cols, applied, life, refuse)
     # A dissolution (the first one replayed) ends its subject: later events are refused.
     dissolved = np.full(nw + 1, -1, dtype=np.int64)
     for i in life.tolist():
@@ -85,7 +100,7 @@ def check_lifecycle(cols: Columns, live: np.ndarray, problems: list[tuple[int, P
             dissolved[cols.subject[i]] = i
     if (dissolved >= 0).any():
         gone_hi = np.where(dissolved >= 0, _at(hi, dissolved), np.iinfo(np.int32).max).astype(np.int32)
-        late = (lo > gone_hi[cols.subject]) & applied
+        late = (lo > gone_hi[cols.subject]) & applied & ~IS_COVERAGE[kind]
         for i in np.flatnonzero(late).tolist():
             s = cols.subject[i]
             refuse(i, f"dated {_text(cols, i)}, after {cols.words[s]} was dissolved ({_text(cols, int(dissolved[s]))})")
@@ -115,7 +130,38 @@ def check_lifecycle(cols: Columns, live: np.ndarray, problems: list[tuple[int, P
         else:
             predecessor[s] = p
     _refuse_cycles(cols, founded, predecessor, refuse)
-    return Lifecycle(founded, entered, dissolved, skind, renamed, predecessor, applied)
+    return Lifecycle(founded, entered, dissolved, skind, renamed, predecessor, applied, covered, attested)
+
+
+def _coverage(cols: Columns, applied: np.ndarray, life: np.ndarray, refuse) -> tuple[np.ndarray, np.ndarray]:
+    """(covered, attested) per subject code, from the ``attested`` events in force (``life`` is in
+    replay order); events dated wholly after their subject's coverage are refused (``applied``
+    loses them)."""
+    nw = len(cols.words)
+    covered = np.full(nw + 1, FOREVER, dtype=np.int32)
+    attested = np.full(nw + 1, -1, dtype=np.int64)
+    att = life[applied[life] & IS_COVERAGE[cols.kind[life]]]
+    if not len(att):
+        return covered, attested
+    hi = cols.hi
+    # the latest last day; on the same day the last in replay order (a stable sort keeps it last)
+    order = att[np.lexsort((np.arange(len(att)), hi[att], cols.subject[att]))]
+    subj = cols.subject[order]
+    last = np.r_[subj[1:] != subj[:-1], True]
+    attested[subj[last]] = order[last]
+    has = attested >= 0
+    covered[has] = hi[attested[has]]
+    late = (cols.lo > covered[cols.subject]) & applied & ~IS_COVERAGE[cols.kind]
+    for i in np.flatnonzero(late).tolist():
+        s = int(cols.subject[i])
+        a = int(attested[s])
+        refuse(
+            i,
+            f"dated {_text(cols, i)}, after the last day the record covers for {cols.words[s]} "
+            f"({_text(cols, a)}, attested by {cols.places.ids([a])[0]}); a later 'attested' event extends it",
+        )
+    applied &= ~late
+    return covered, attested
 
 
 def _refuse_cycles(cols: Columns, founded: np.ndarray, predecessor: np.ndarray, refuse) -> None:

@@ -4,7 +4,9 @@ A spell of a (subject, party), (subject, office) or (subject, body) is possibly 
 its transition's earliest day to the day before the next transition's latest day, and certainly
 in force from its transition's latest day to the day before the next transition's earliest day
 (``*_to`` exclusive; FOREVER is open). A dissolution ends every spell of its subject on some day
-of its window.
+of its window. Beyond the last day the record covers for a subject (its coverage) nothing is
+certain: a spell in force then is certain at most until that day and possible after it (the
+queries call that ``unattested``).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class Spells:
         value: np.ndarray,
         dissolved: np.ndarray,
         subject_kind: np.ndarray,
+        covered: np.ndarray | None = None,
     ) -> Spells:
         """From the applied events ``o`` (sorted by group ``g`` and replay order) and their values."""
         lo, hi = cols.lo, cols.hi
@@ -85,6 +88,9 @@ class Spells:
             nx[cut[late]] = e[late]
             early = ct[cut] > e_lo
             ct[cut[early]] = e_lo[early]
+        if covered is not None and len(covered) and (covered < FOREVER).any():
+            # beyond the coverage, a spell in force is no longer certain
+            np.minimum(ct, covered[subject] + 1, out=ct, where=covered[subject] < FOREVER)
         return cls(
             columns=cols,
             family=fam,

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import ROOT
 from timeline_engine.cli.app import app
+from timeline_engine.engine.store import SCHEMA_VERSION
 
 runner = CliRunner()
 
@@ -303,7 +304,7 @@ def test_a_newer_schema_is_refused_and_an_unknown_file_is_not_a_store(store, tmp
     con.close()
     result = run("members", "CSTO", "--on", "2005", "--store", store)
     assert result.exit_code == 1
-    assert "schema version 99, newer than this program's 2" in result.stderr
+    assert f"schema version 99, newer than this program's {SCHEMA_VERSION}" in result.stderr
     junk = tmp_path / "junk.duckdb"
     junk.write_text("this is not a database\n")
     result = run("members", "CSTO", "--on", "2005", "--store", junk)
@@ -321,7 +322,7 @@ def test_a_store_of_schema_version_1_is_upgraded_on_open_and_keeps_its_events(st
     result = run("members", "CSTO", "--on", "2005", "--store", store, "--format", "json")
     assert result.exit_code == 0, result.output
     con = duckdb.connect(str(store), read_only=True)
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     assert con.execute("SELECT count(*) FROM side_records").fetchone() == (0,)
     con.close()
     assert dump(store) == before

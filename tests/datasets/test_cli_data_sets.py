@@ -81,3 +81,24 @@ def test_the_un_status_files_import_and_agree_with_the_catalog_on_ratification_y
             if r["party"] in {"KAZ", "KGZ", "UZB", "TJK", "TKM"} and r["certainty"] == "certain"
         ]
         assert central_asia == []
+
+
+def test_csto_on_a_cow_store_after_2014_is_unattested_until_the_last_coded_year(cow_store):
+    result = run("members", "CSTO", "--on", "2020", "--store", cow_store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["party"] for r in rows} == {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"}
+    assert {(r["certainty"], r["attested_until"]) for r in rows} == {("unattested", "2014-12-31")}
+    assert result.stderr == (
+        "note: 2020 is after the last day the record covers for CSTO (2014-12-31, attested by "
+        "cow-csto-attested-2014): standings in force then are shown as unattested\n"
+    )
+
+
+def test_un_members_per_decade_on_a_cow_store_stop_at_2014(cow_store):
+    result = run("stats", "UN", "--by", "year", "--store", cow_store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    years = [r["period"] for r in json.loads(result.stdout)]
+    assert max(years) == 2014
+    decades = json.loads(run("stats", "UN", "--by", "decade", "--store", cow_store, "--format", "json").stdout)
+    assert [r["period"] for r in decades][-1] == 2010

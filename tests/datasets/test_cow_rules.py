@@ -200,7 +200,8 @@ def test_founding_and_dissolution_come_from_sdate_and_deaddate(panel, import_sma
         .write()
     )
     result = import_small(path, subject_prefix="cow-")
-    founded, dissolved, joined = result.events
+    founded, dissolved, attested, joined = result.events
+    assert (attested.kind, attested.date.text, attested.parties) == ("attested", "1986", None)
     assert (founded.subject, founded.kind, founded.date.text, founded.name) == (
         "COW-A-B-C",
         "founded",

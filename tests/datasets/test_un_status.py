@@ -158,4 +158,6 @@ def test_a_treaty_without_a_readme_entry_needs_declare_subject_false(tmp_path):
     path.write_text(HEADER + "KG,Kyrgyzstan,1,1994,0,0,state party,\n")
     with pytest.raises(UnStatusError, match="put the data set's SOURCE-README"):
         read_un_status(path)
-    assert [e.party for e in un_status_events(path, declare_subject=False)] == ["KGZ"]
+    events = un_status_events(path, declare_subject=False)
+    assert [e.party for e in events if e.kind != "attested"] == ["KGZ"]
+    assert [(e.kind, e.date.text, e.parties) for e in events if e.kind == "attested"] == [("attested", "1994", "KGZ")]

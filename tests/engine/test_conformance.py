@@ -160,6 +160,16 @@ def mixed_records(draw):
                 "kind": "dissolved",
             }
         )
+    # coverage: how far the record speaks for a subject, after the walk (a valid log) or, in a
+    # chaotic one, from anywhere in it (the events after it are refused), for some parties or all
+    for _ in range(draw(st.integers(0, 3))):
+        sid, _ = draw(st.sampled_from(SUBJECTS))
+        start = date(1990, 1, 1) if chaos else day
+        last = start + timedelta(days=draw(st.integers(0 if chaos else 500, 8000)))
+        rec = {"date": _date_text(draw, last), "subject": sid, "kind": "attested"}
+        if draw(st.booleans()):
+            rec["parties"] = " ".join(draw(st.lists(st.sampled_from(PARTIES), min_size=1, max_size=3, unique=True)))
+        add(rec)
     # edits: corrections (a whole record replacing an earlier one) and retractions (of retractions too)
     for _ in range(draw(st.integers(0, 3))):
         if len(records) < 4:
@@ -228,6 +238,16 @@ def _timeline_spells(tl: Timeline) -> dict:
     return out
 
 
+def _timeline_coverage(tl: Timeline) -> dict:
+    """subject -> (last day covered, attesting event id, its parties), as a timeline answers."""
+    found = {}
+    for sid in tl.subjects_by_id:
+        c = tl.record.coverage(sid)
+        if c is not None:
+            found[sid] = (c.until.toordinal(), c.event_id, " ".join(c.parties) if c.parties is not None else None)
+    return found
+
+
 def _problem_ids(problems) -> set:
     return {p.event_id for p in problems if p.event_id}
 
@@ -258,8 +278,20 @@ def test_the_fold_agrees_with_the_oracle(tmp_path_factory, path, records, as_kno
     expected = oracle(to_events(records), as_known)
     folded = FOLD_PATHS[path](tmp_path_factory.mktemp("log"), records, parse_instant(as_known) if as_known else None)
     assert _problem_ids(folded.problems) == _problem_ids(expected.problems)
+    assert _fold_coverage(folded) == expected.coverage
     if not expected.problems:
         assert _fold_spells(folded) == expected.spells
+
+
+def _fold_coverage(folded) -> dict:
+    """subject -> (last day covered, attesting event id, its parties), as the fold computes them."""
+    c, lc = folded.columns, folded.lifecycle
+    found = {}
+    for s in (lc.attested >= 0).nonzero()[0].tolist():
+        a = int(lc.attested[s])
+        parties = c.words[c.predecessor[a]] if c.predecessor[a] >= 0 else None
+        found[str(c.words[s])] = (int(lc.covered[s]), c.places.ids([a])[0], parties)
+    return found
 
 
 def _store_after(tmp_path, records, batches: int, whole_again: bool) -> Timeline | None:
@@ -303,6 +335,7 @@ def test_a_store_answers_as_the_oracle(tmp_path_factory, path, records):
         return
     try:
         assert _timeline_spells(tl) == expected.spells
+        assert _timeline_coverage(tl) == expected.coverage
     finally:
         tl.store.close()
 
@@ -317,7 +350,9 @@ def test_an_event_file_answers_as_the_oracle(tmp_path_factory, records):
             Timeline.load(path)
         assert _problem_ids(refused.value.problems) == _problem_ids(expected.problems)
         return
-    assert _timeline_spells(Timeline.load(path)) == expected.spells
+    tl = Timeline.load(path)
+    assert _timeline_spells(tl) == expected.spells
+    assert _timeline_coverage(tl) == expected.coverage
 
 
 def test_the_bundled_catalog_answers_as_the_oracle():

@@ -71,7 +71,7 @@ def test_a_state_of_the_record_no_state_in_the_cow_table_keeps_iso3_and_has_no_c
 
 
 def test_dyad_year_counts_the_subjects_both_states_were_full_members_of(catalog):
-    subjects = ["SCO", "CSTO", "OSCE"]  # the catalog covers the OSCE to 1995: its cells after are missing
+    subjects = ["SCO", "CSTO", "OSCE"]  # the catalog covers only five OSCE states: the others' cells are missing
     states = {(r["iso3"], r["year"]): r for r in panel(catalog, subjects, start=2005, end=2012).to_arrow().to_pylist()}
     dyads = panel(catalog, subjects, shape="dyad-year", start=2005, end=2012).to_arrow().to_pylist()
     n = len({iso for iso, _ in states})  # without a state system, every state of the record every year

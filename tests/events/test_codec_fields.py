@@ -9,7 +9,15 @@ import pytest
 
 from timeline_engine.events.codec import FIELD_ORDER, event_from_record, event_to_record, read_jsonl, write_jsonl
 from timeline_engine.events.errors import BadEvent, Problem
-from timeline_engine.events.model import BodyEvent, OfficeEvent, Origin, ParticipationEvent, Retraction, SubjectEvent
+from timeline_engine.events.model import (
+    BodyEvent,
+    CoverageEvent,
+    OfficeEvent,
+    Origin,
+    ParticipationEvent,
+    Retraction,
+    SubjectEvent,
+)
 from timeline_engine.events.vocabulary import KINDS, PARTICIPATION_KINDS
 
 SOURCES = [{"title": "A title", "ref": "test:ref"}]
@@ -49,6 +57,7 @@ CLASS = {
     "established": BodyEvent,
     "abolished": BodyEvent,
     "retracted": Retraction,
+    "attested": CoverageEvent,
 }
 REQUIRED = [(kind, field) for kind in KINDS for field in valid(kind) if field not in ("kind",)]
 
@@ -234,3 +243,35 @@ def test_a_note_with_unicode_line_separators_stays_on_one_json_line():
     problems: list[Problem] = []
     assert [event_to_record(e) for e in read_jsonl(lines, "f.jsonl", problems)] == [rec]
     assert problems == []
+
+
+def test_an_attested_record_keeps_its_parties_and_round_trips():
+    rec = {**valid("attested"), "parties": "KAZ KGZ"}
+    event = event_from_record(rec)
+    assert isinstance(event, CoverageEvent)
+    assert event.party_codes == ("KAZ", "KGZ")
+    assert event_to_record(event) == rec
+
+
+def test_an_attested_record_without_parties_covers_every_party():
+    assert event_from_record(valid("attested")).party_codes is None
+
+
+@pytest.mark.parametrize(
+    ("parties", "message"),
+    [
+        ("KAZ Kazakhstan", "parties: 'Kazakhstan' is not an ISO 3166 alpha-3 code (e.g. UZB, KGZ; SUN for the USSR)"),
+        ("KAZ KAZ", "parties names 'KAZ' twice"),
+        ("  ", "field 'parties' must be non-empty text, found \"  \""),
+    ],
+)
+def test_bad_parties_of_an_attested_record_say_what_is_wrong(parties, message):
+    with pytest.raises(BadEvent) as bad:
+        event_from_record({**valid("attested"), "parties": parties})
+    assert str(bad.value) == message
+
+
+def test_parties_do_not_apply_to_other_kinds():
+    with pytest.raises(BadEvent) as bad:
+        event_from_record({**valid("joined"), "parties": "KAZ"})
+    assert str(bad.value) == "field 'parties' does not apply to kind 'joined'"
