@@ -24,6 +24,7 @@ from .checks import check_records, sql_list
 from .columns import Columns
 from .encode import TEXT_COLUMNS, NotBulkReadable, encode
 from .heap import heap_reuse
+from .parquet_codes import load_coded
 
 __all__ = [
     "TEXT_COLUMNS",
@@ -49,7 +50,9 @@ def reset_bulk_log(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_parquet(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> Columns:
-    """A Parquet log (the interchange columns) as :class:`Columns`; the file stays on disk."""
+    """A Parquet log as :class:`Columns`; the file stays on disk. An export's fold columns
+    (``parquet_codes``) are taken as they are; other files are coded from their interchange
+    columns."""
     con = con or duckdb.connect()
     p = str(path).replace("'", "''")
     try:
@@ -59,8 +62,11 @@ def load_parquet(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None 
     missing = [c for c in ("id", "date", "subject", "kind") if c not in cols]
     if missing:
         raise TimelineError(f"{path}: column {missing[0]!r} is missing (expected the interchange columns)")
-    present = ", ".join(c if c in cols else f"NULL::VARCHAR AS {c}" for c in TEXT_COLUMNS)
     reset_bulk_log(con)
+    coded = load_coded(con, str(path), str(path), cols)
+    if coded is not None:
+        return coded
+    present = ", ".join(c if c in cols else f"NULL::VARCHAR AS {c}" for c in TEXT_COLUMNS)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT file_row_number AS seq, {present} "
         f"FROM read_parquet('{p}', file_row_number = true)"
