@@ -99,6 +99,8 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path) -> Columns:
         return load_jsonl(path, con)
     except NotBulkReadable as e:
         raise NotColumnar(str(e)) from None
+    except duckdb.Error as e:  # a value DuckDB typed otherwise than the checks expect
+        raise NotColumnar(f"{path}: {str(e).splitlines()[0][:200]}") from None
 
 
 def _source_fields(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -166,7 +168,8 @@ def _recorded(con: duckdb.DuckDBPyConnection, stamp_text: str) -> None:
             parsed.append((t, parse_instant(t).isoformat()))
         except (BadDate, ValueError):
             raise NotColumnar(f"recorded {t!r} is read through event objects") from None
-    parsed.append((stamp_text, parse_instant(stamp_text).isoformat()))
+    if stamp_text not in {t for t, _ in parsed}:  # one row per text: the insert joins on it
+        parsed.append((stamp_text, parse_instant(stamp_text).isoformat()))
     con.execute("CREATE OR REPLACE TEMP TABLE import_recorded (raw VARCHAR, utc VARCHAR)")
     con.executemany("INSERT INTO import_recorded VALUES (?, ?)", parsed)
 

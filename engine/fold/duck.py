@@ -22,9 +22,10 @@ import numpy as np
 from ...events.errors import TimelineError
 from .checks import check_records, sql_list
 from .columns import Columns
+from .csv_log import stage_csv
 from .encode import TEXT_COLUMNS, NotBulkReadable, encode
 from .heap import heap_reuse
-from .parquet_codes import load_coded
+from .parquet_codes import CODE_COLUMNS, load_coded
 
 __all__ = [
     "TEXT_COLUMNS",
@@ -103,8 +104,13 @@ def load_jsonl(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     )
     for col, typ in types.items():
         if col == "sources":
-            fields = re.findall(r'"?(\w+)"? (?:VARCHAR|BIGINT|DOUBLE|JSON|BOOLEAN|UBIGINT)', typ)
-            if not typ.startswith("STRUCT(") or not typ.endswith("[]") or not set(fields) <= set(_SOURCE_FIELDS):
+            fields = dict(re.findall(r'"?(\w+)"? (\w+)(?:, |\)\[\]$)', typ))
+            if (
+                not typ.startswith("STRUCT(")
+                or not typ.endswith(")[]")
+                or not set(fields) <= set(_SOURCE_FIELDS)
+                or any(t != "VARCHAR" and not (f == "page" and t == "BIGINT") for f, t in fields.items())
+            ):
                 raise NotBulkReadable(
                     f"{path}: 'sources' is not a list of {{title, ref, quote?, url?, page?}} "
                     f"in every record ({typ}); validate it with `timeline validate`"
@@ -155,8 +161,63 @@ def load_records(records: list[dict], con: duckdb.DuckDBPyConnection | None = No
 
 
 def load_csv(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> Columns:
-    raise NotBulkReadable(f"{path}: CSV is read through event objects")
+    """A CSV log (``events.csvio``'s layout) as :class:`Columns`, read by DuckDB (``csv_log``);
+    what the Python reader decodes otherwise raises :class:`NotBulkReadable`."""
+    con = con or duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    reset_bulk_log(con)
+    has_sources = stage_csv(con, path)
+    cols = encode(con, "bulk_log", str(path))
+    check_records(con, cols, str(path), has_sources)
+    return cols
 
 
 def load_parquet_log(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> Columns:
-    raise NotBulkReadable(f"{path}: Parquet is read through event objects")
+    """A Parquet export (the typed layout of ``engine.exports``) as :class:`Columns`, with
+    ``bulk_log`` holding its records as the JSON-lines reader has them, for an import. Sources
+    with a numeric page or an author, publisher or issued date, the all-text layout of 0.2, or a
+    column that is not the export's raise :class:`NotBulkReadable` (the Python reader takes them)."""
+    con = con or duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    p = str(path).replace("'", "''")
+    try:
+        types = dict(
+            con.execute(f"SELECT column_name, column_type FROM (DESCRIBE FROM read_parquet('{p}'))").fetchall()
+        )
+    except duckdb.Error as e:
+        raise NotBulkReadable(f"{path}: not readable as columns ({str(e).splitlines()[0][:200]})") from None
+    extra = set(types) - set(TEXT_COLUMNS) - {"sources", "recorded_text", *_EXPORT_DERIVED}
+    wrong = [c for c in TEXT_COLUMNS if c in types and c != "recorded" and types[c] != "VARCHAR"]
+    if extra or wrong or not types.get("sources", "").startswith("STRUCT(") or "recorded_text" not in types:
+        raise NotBulkReadable(f"{path}: not the typed export layout")
+    fields = dict(re.findall(r'"?(\w+)"? (\w+)(?:, |\)\[\]$)', types["sources"]))
+    others = [f for f in ("page_number", "author", "publisher", "issued") if f in fields]
+    if others:
+        odd = " OR ".join(f"x.{f} IS NOT NULL" for f in others)
+        if con.execute(
+            f"SELECT count(*) FROM read_parquet('{p}') WHERE list_bool_or(list_transform(sources, lambda x: {odd}))"
+        ).fetchone()[0]:
+            raise NotBulkReadable(f"{path}: a source the Python reader takes")
+    if con.execute(
+        f"SELECT count(*) FROM read_parquet('{p}') WHERE recorded IS NOT NULL AND recorded_text IS NULL"
+    ).fetchone()[0]:
+        raise NotBulkReadable(f"{path}: a recording time without its text")
+    keep = ", ".join(f"'{f}': x.{f}" for f in ("title", "ref", "quote", "url", "page") if f in fields)
+    present = ", ".join(
+        "recorded_text AS recorded" if c == "recorded" else c if c in types else f"NULL::VARCHAR AS {c}"
+        for c in TEXT_COLUMNS
+    )
+    reset_bulk_log(con)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE bulk_raw AS SELECT file_row_number AS seq, {present}, "
+        f"list_transform(sources, lambda x: {{{keep}}}) AS sources, NULL::VARCHAR AS v "
+        f"FROM read_parquet('{p}', file_row_number = true)"
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT * FROM bulk_raw")
+    cols = encode(con, "bulk_log", str(path))
+    check_records(con, cols, str(path), True)
+    return cols
+
+
+# columns of the export that are derived from the others (engine.exports recomputes them)
+_EXPORT_DERIVED = ("date_lo", "date_hi", "effective_from", "effective_to", *CODE_COLUMNS)
