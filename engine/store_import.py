@@ -299,8 +299,8 @@ def plan_import(con: duckdb.DuckDBPyConnection, path: Path, stamp_text: str) -> 
     """Stage one file of events in ``con`` as columns and check it: see the module's docstring.
     The staging tables stay until :func:`drop_staging`."""
     cols = _stage(con, Path(path))
-    if cols.record_problems or cols.conflicts:
-        raise NotColumnar(f"{path}: problems in the records")
+    if cols.record_problems or cols.conflicts or not len(cols):
+        raise NotColumnar(f"{path}: problems in the records, or none")
     fields = _source_fields(con)
     as_written = _dates(con, cols)
     _recorded(con, stamp_text)
