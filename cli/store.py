@@ -14,7 +14,8 @@ import typer
 from ..engine.aggregates import DEFAULT_SQL_LIMIT, DEFAULT_SQL_TIMEOUT, readonly_sql
 from ..engine.exports import check_out_path, export_events, read_parquet
 from ..engine.panel import write_igo_year
-from ..engine.store import Store
+from ..engine.store import NotColumnar, Store
+from ..engine.store_import import COLUMNAR_SUFFIXES
 from ..events.codec import event_from_record
 from ..events.errors import BadEvent, Problem, TimelineError, ValidationFailed
 from ..events.io import EVENT_SUFFIXES, read_paths
@@ -113,6 +114,14 @@ def import_cmd(
     """
 
     path = need_store(store)
+    if source is Source.events:
+        result = _import_columnar(path, files)
+        if result is not None:
+            typer.echo(
+                f"imported {result[0].added} new event(s), {result[0].unchanged} already stored; "
+                f"the store holds {result[1]}"
+            )
+            return
     with _progress() as bar:
         task = bar.add_task("reading", total=3)
         side: dict[str, dict[str, list[dict]]] = {}
@@ -129,6 +138,22 @@ def import_cmd(
             total = st.count()
         bar.update(task, completed=3)
     typer.echo(f"imported {result.added} new event(s), {result.unchanged} already stored; the store holds {total}")
+
+
+def _import_columnar(path: Path, files: list[Path]):
+    """(result, events in the store) of one file of events imported as columns by DuckDB; None
+    when it is not one such file, or the columnar path cannot decide (a problem to name by file
+    and line, a value it does not read as columns): the file is then read as event objects."""
+    if len(files) != 1 or files[0].suffix.lower() not in COLUMNAR_SUFFIXES or not files[0].is_file():
+        return None
+    if not path.is_file():
+        return None  # no store: said after the file's own problems, as for any import
+    try:
+        with open_store(path) as st:
+            result = st.import_file(files[0])
+            return result, st.count()
+    except NotColumnar:
+        return None
 
 
 def _read_data_set(source: Source, files: list[Path], states: Path | None) -> tuple[list, dict, dict]:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from ..events.catalog_format import write_catalog
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record, write_jsonl
@@ -19,6 +20,8 @@ from ..events.csvio import write_csv
 from ..events.dates import parse_instant
 from ..events.errors import Problem, TimelineError
 from ..events.model import Entry, Origin
+from .fold.encode import TEXT_COLUMNS, encode
+from .fold.parquet_codes import CODE_COLUMNS, CODE_TYPES, FOLD_KEY, code_frame, code_metadata
 
 __all__ = ["check_out_path", "export_events", "parquet_columns", "read_parquet"]
 
@@ -83,7 +86,9 @@ _SOURCE_STRUCT = (
     "STRUCT(title VARCHAR, ref VARCHAR, quote VARCHAR, url VARCHAR, page VARCHAR, page_number BIGINT, "
     "author VARCHAR, publisher VARCHAR, issued VARCHAR)"
 )
-_DERIVED = ("date_lo", "date_hi", "effective_from", "effective_to", "recorded_text")
+_DERIVED = ("date_lo", "date_hi", "effective_from", "effective_to", "recorded_text", *CODE_COLUMNS)
+# the fold's columns (engine.fold.parquet_codes) after the interchange ones: integer codes
+_CODE_TYPES = {"int8": "TINYINT", "int32": "INTEGER", "int64": "BIGINT"}
 _PARQUET_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (c, _SOURCE_STRUCT + "[]" if c == "sources" else "TIMESTAMPTZ" if c == "recorded" else "VARCHAR")
     for c in FIELD_ORDER
@@ -101,6 +106,7 @@ def parquet_columns() -> list[tuple[str, str]]:
     for name, kind in _PARQUET_COLUMNS:
         out.append((name, kind))
         out.extend((extra, "VARCHAR" if extra == "recorded_text" else "DATE") for extra in _AFTER.get(name, ()))
+    out.extend((c, _CODE_TYPES[np.dtype(t).name]) for c, t in CODE_TYPES)
     return out
 
 
@@ -141,7 +147,8 @@ def _write_parquet(events: Sequence[Entry], out: Path) -> int:
                 line = json.dumps(_parquet_row(e), ensure_ascii=False) + "\n"
                 longest = max(longest, len(line.encode("utf-8")))
                 f.write(line)
-        spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in columns) + "}"
+        texts = [(c, t) for c, t in columns if c not in CODE_COLUMNS]
+        spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in texts) + "}"
         # a fresh file of our own beside the output (never a name someone could have planted)
         fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
         os.close(fd)
@@ -149,11 +156,16 @@ def _write_parquet(events: Sequence[Entry], out: Path) -> int:
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
             con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET enable_progress_bar = false")
             con.execute(
-                f"COPY (SELECT {', '.join(c for c, _ in columns)} FROM read_json(?, format='newline_delimited', "
-                f"columns={spec}, maximum_object_size={max(longest + 1024, 1 << 20)})) "
-                f"TO '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)",
+                f"CREATE TEMP TABLE export_rows AS SELECT {', '.join(c for c, _ in texts)} "
+                f"FROM read_json(?, format='newline_delimited', columns={spec}, "
+                f"maximum_object_size={max(longest + 1024, 1 << 20)})",
                 [str(src)],
+            )
+            copy, meta = _with_codes(con, str(out), texts)
+            con.execute(
+                f"COPY ({copy}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet{meta})",
             )
         except duckdb.Error as e:
             partial.unlink(missing_ok=True)
@@ -162,6 +174,25 @@ def _write_parquet(events: Sequence[Entry], out: Path) -> int:
             con.close()
         partial.replace(out)
     return len(events)
+
+
+def _with_codes(con: duckdb.DuckDBPyConnection, label: str, texts: list[tuple[str, str]]) -> tuple[str, str]:
+    """The query that writes the export (the interchange columns, then the fold's columns) and
+    its key-value metadata (the dictionaries). A log the fold cannot code (a malformed record)
+    gets NULL codes and no metadata: readers take its interchange columns."""
+    fields = ", ".join("recorded_text AS recorded" if c == "recorded" else c for c in TEXT_COLUMNS)
+    con.execute(f"CREATE TEMP VIEW export_log AS SELECT rowid AS seq, {fields} FROM export_rows")
+    cols = encode(con, "export_log", label)
+    names = ", ".join(f"e.{c}" for c, _ in texts)
+    if cols.record_problems:
+        nulls = ", ".join(f"NULL::{_CODE_TYPES[np.dtype(t).name]} AS {c}" for c, t in CODE_TYPES)
+        return f"SELECT {names}, {nulls} FROM export_rows e", ""
+    con.register("export_codes", code_frame(cols))
+    meta = code_metadata(cols).replace("'", "''")
+    return (
+        f"SELECT {names}, {', '.join(f'c.{c}' for c in CODE_COLUMNS)} FROM export_rows e POSITIONAL JOIN export_codes c",
+        f", KV_METADATA {{'{FOLD_KEY}': '{meta}'}}",
+    )
 
 
 def _instant_text(value) -> str:

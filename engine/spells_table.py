@@ -53,18 +53,16 @@ def write_spells(
     has_next = s.next_event >= 0
     nxt = np.where(has_next, s.next_event, 0)
     party = s.family == PARTY
-    words = np.append(c.words.astype(object), np.array([None], dtype=object))  # code -1 reads as None
-    whens = np.append(c.whens.astype(object), np.array([None], dtype=object))
-    families = np.array([None, *(FAMILY_NAMES.get(f) for f in range(1, 4))], dtype=object)
-    standing = np.array(STANDINGS, dtype=object)
+    # integer codes only cross into DuckDB; the texts come from small dictionaries, joined
     frame = {
-        "family": families[s.family],
-        "subject": words[s.subject],
-        "thing": words[s.thing],
-        "value": np.where(party, standing[np.where(party, s.value, 0)], words[np.where(party, -1, s.value)]),
-        "value2": words[s.value2],
-        "since": whens[c.when[s.event]],
-        "until": np.where(has_next, whens[c.when[nxt]], None),
+        "family": s.family.astype(np.int8),
+        "subject": s.subject.astype(np.int32),
+        "thing": s.thing.astype(np.int32),
+        "standing": np.where(party, s.value, -1).astype(np.int32),
+        "value": np.where(party, -1, s.value).astype(np.int32),
+        "value2": s.value2.astype(np.int32),
+        "since": c.when[s.event].astype(np.int32),
+        "until": np.where(has_next, c.when[nxt], -1).astype(np.int32),
         "ev": s.event.astype(np.int64),
         "nx": np.where(has_next, s.next_event, -1).astype(np.int64),
         "pf": _days(s.possible_from),
@@ -73,14 +71,24 @@ def write_spells(
         "pt": _days(s.possible_to),
         "pos": pos,
     }
+    dictionaries = {
+        "fold_words": {"code": np.arange(len(c.words), dtype=np.int32), "w": c.words.astype(object)},
+        "fold_whens": {"code": np.arange(len(c.whens), dtype=np.int32), "w": c.whens.astype(object)},
+        "fold_names": {
+            "code": np.arange(len(STANDINGS), dtype=np.int32),
+            "w": np.array(STANDINGS, dtype=object),
+        },
+        "fold_families": {
+            "code": np.array(list(FAMILY_NAMES), dtype=np.int8),
+            "w": np.array(list(FAMILY_NAMES.values()), dtype=object),
+        },
+    }
     if store_seq is not None:
         seq = np.asarray(store_seq, dtype=np.int64)
         frame["ev"] = seq[frame["ev"]]
         frame["nx"] = np.where(has_next, seq[nxt], -1)
-        ids = (
-            "(SELECT id FROM event_log WHERE seq = f.ev) AS event_id, "
-            "(SELECT id FROM event_log WHERE seq = f.nx) AS next_event_id"
-        )
+        ids = "e1.id AS event_id, e2.id AS next_event_id"
+        id_joins = "LEFT JOIN event_log e1 ON e1.seq = f.ev LEFT JOIN event_log e2 ON e2.seq = f.nx"
     else:
         needed = np.unique(np.r_[s.event, s.next_event[has_next]])
         by_seq = dict(zip(needed.tolist(), c.places.ids(needed.tolist()), strict=True))
@@ -88,22 +96,44 @@ def write_spells(
         frame["event_id"] = np.array([by_seq[int(e)] for e in s.event.tolist()], dtype=object)
         frame["next_event_id"] = np.array([by_seq[int(e)] for e in frame["nx"].tolist()], dtype=object)
         ids = "f.event_id::VARCHAR AS event_id, f.next_event_id::VARCHAR AS next_event_id"
+        id_joins = ""
 
     def day(col: str) -> str:
         return f"CASE WHEN f.{col} < -(1::BIGINT << 39) THEN NULL ELSE DATE '1970-01-01' + f.{col}::INTEGER END"
 
+    def word(col: str, table: str = "fold_words") -> tuple[str, str]:
+        return f"{col}_t.w", f"LEFT JOIN {table} {col}_t ON {col}_t.code = f.{col}"
+
+    texts = {
+        "family": word("family", "fold_families"),
+        "subject": word("subject"),
+        "thing": word("thing"),
+        "standing": word("standing", "fold_names"),
+        "value": word("value"),
+        "value2": word("value2"),
+        "since": word("since", "fold_whens"),
+        "until": word("until", "fold_whens"),
+    }
+    joins = " ".join(j for _, j in texts.values())
+
     # DuckDB refuses to register a relation while an earlier result on the connection is only
     # partly fetched (a fetchone): running a statement to completion closes it.
     con.execute("SELECT 1").fetchall()
+    registered = ["fold_spells", "fold_live", *dictionaries]
+    for name, table in dictionaries.items():
+        con.register(name, table)
     con.register("fold_spells", frame)
     try:
         rows = f"""
-            SELECT f.family::VARCHAR AS family, f.subject::VARCHAR AS subject, f.thing::VARCHAR AS thing,
-                   f.value::VARCHAR AS value, f.value2::VARCHAR AS value2, f.since::VARCHAR AS since,
-                   f.until::VARCHAR AS until, {ids},
+            SELECT {texts["family"][0]}::VARCHAR AS family, {texts["subject"][0]}::VARCHAR AS subject,
+                   {texts["thing"][0]}::VARCHAR AS thing,
+                   COALESCE({texts["standing"][0]}, {texts["value"][0]})::VARCHAR AS value,
+                   {texts["value2"][0]}::VARCHAR AS value2, {texts["since"][0]}::VARCHAR AS since,
+                   {texts["until"][0]}::VARCHAR AS until, {ids},
                    {day("pf")} AS possible_from, {day("cf")} AS certain_from,
                    {day("ct")} AS certain_to, {day("pt")} AS possible_to, f.pos
-            FROM fold_spells f ORDER BY f.family, f.subject, f.thing, f.pos"""
+            FROM fold_spells f {joins} {id_joins}
+            ORDER BY 1, 2, 3, f.pos"""
         live = np.flatnonzero(folded.live)
         live_seq = np.asarray(store_seq, dtype=np.int64)[live] if store_seq is not None else live.astype(np.int64)
         con.register("fold_live", {"seq": live_seq})
@@ -122,7 +152,7 @@ def write_spells(
             con.execute(f"INSERT INTO {target}_in_force SELECT seq FROM fold_live")
         write_coverage(con, folded, target, temp, subjects)  # beside the spells: {target}_coverage
     finally:
-        for name in ("fold_spells", "fold_live"):
+        for name in registered:
             with contextlib.suppress(duckdb.Error):  # not registered: an earlier statement failed
                 con.unregister(name)
 

@@ -14,9 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
-import tempfile
-import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,63 +22,36 @@ import attrs
 import duckdb
 import numpy as np
 
-from ..events.codec import FIELD_ORDER, event_from_record, event_to_record
-from ..events.dates import parse_instant
-from ..events.errors import Problem, StoreBusy, StoreError, ValidationFailed
+from ..events.codec import event_from_record
+from ..events.errors import Problem, StoreError, ValidationFailed
 from ..events.model import Entry, Origin, SubjectEvent
 from .duck import one_row
-from .fold import Folded, fold, from_events
+from .fold import Columns, Folded, fold, from_events
 from .fold.duck import load_store
 from .spells_table import VIEWS_SQL, write_spells
+from .store_connect import CONFIG, check_regular, connect, connect_waiting, footprint, shrink
+from .store_import import NotColumnar, drop_staging, lineage_closure, plan_import
 from .store_index import generation, update_index
+from .store_rows import (
+    EVENTS_VIEW,
+    LOG_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SIDE,
+    UPGRADES,
+    AppendResult,
+    event_row,
+    in_subjects,
+    put_names,
+    put_side,
+    rows_into,
+    same_record,
+    stamp,
+    stored_records,
+)
 from .validation import validate_events
 
-__all__ = ["SCHEMA_VERSION", "AppendResult", "Store"]
-
-SCHEMA_VERSION = 3
-
-_COLUMNS = [c for c in FIELD_ORDER if c not in ("sources",)]
-_MIN_OBJECT = 1 << 20  # read_json's object size for rows of ordinary length (1 MiB)
-_MAX_OBJECT = 2**31 - 1  # read_json's largest: an event is as long as its note and sources
-_SCHEMA = f"""
-CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE event_log (
-    seq BIGINT PRIMARY KEY,
-    {", ".join(f"{c} VARCHAR" for c in _COLUMNS if c not in ("date", "recorded"))},
-    date VARCHAR,
-    sources VARCHAR NOT NULL,
-    recorded TIMESTAMPTZ NOT NULL,
-    recorded_text VARCHAR NOT NULL,
-    when_text VARCHAR,
-    eff_lo DATE,
-    eff_hi DATE,
-    record VARCHAR NOT NULL
-);
-CREATE UNIQUE INDEX event_log_id ON event_log (id);
-CREATE TABLE party_names (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
-"""
-# Side records: what an imported data set holds besides membership facts (the COW panel's
-# missing cells, column order, row metadata), kept so that an export can give it back whole.
-_SIDE = """
-CREATE TABLE side_records (dataset VARCHAR NOT NULL, part VARCHAR NOT NULL, pos BIGINT NOT NULL,
-                           record VARCHAR NOT NULL);
-"""
-_EVENTS_VIEW = f"""
-CREATE OR REPLACE VIEW events AS
-SELECT seq, {", ".join(c for c in _COLUMNS if c != "recorded")}, CAST(sources AS JSON) AS sources,
-       recorded AT TIME ZONE 'UTC' AS recorded, eff_lo AS effective_from, eff_hi AS effective_to
-FROM event_log
-"""
-# Upgrades from each older schema version to the next: {from_version: [statements]}.
-_UPGRADES: dict[int, list[str]] = {
-    1: [_SIDE],
-    # the parties an `attested` event covers; the views that say `unattested`
-    2: [
-        "ALTER TABLE event_log ADD COLUMN IF NOT EXISTS parties VARCHAR",
-        _EVENTS_VIEW,
-        *VIEWS_SQL(),
-    ],
-}
+__all__ = ["CONFIG", "SCHEMA_VERSION", "AppendResult", "NotColumnar", "Store"]
 
 
 def _problem(event: Entry, message: str) -> Problem:
@@ -95,123 +65,6 @@ class _Refused(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
-
-
-def _in_subjects(subjects: Sequence[str] | None) -> str:
-    """A condition on ``event_log`` selecting the events of ``subjects`` (ids are upper-case slugs,
-    checked on the way in, so they are safe to write into SQL; quotes are doubled all the same)."""
-    if not subjects:
-        return "FALSE"
-    return "subject IN (" + ", ".join("'" + s.replace("'", "''") + "'" for s in subjects) + ")"
-
-
-class AppendResult(tuple):
-    """(added, already stored)."""
-
-    @property
-    def added(self) -> int:
-        return self[0]
-
-    @property
-    def unchanged(self) -> int:
-        return self[1]
-
-
-# A store never loads extensions: opening a foreign file must not reach for the network.
-CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
-
-
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    try:
-        return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
-    except duckdb.IOException as e:
-        text = str(e)
-        if "lock" in text.lower():
-            raise StoreBusy(
-                f"store is busy: another process is using {path}; try again when it has finished "
-                "(--wait SECONDS waits longer)"
-            ) from None
-        if (
-            "not a valid DuckDB database" in text
-            or "database file" in text.lower()
-            or "header" in text.lower()
-            or "extension" in text.lower()
-        ):
-            raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
-        if "Permission denied" in text or "read-only" in text.lower() or "Operation not permitted" in text:
-            raise StoreError(
-                f"{path}: permission denied (cannot open the store for {'reading' if read_only else 'writing'})"
-            ) from None
-        low = text.lower()
-        if "corrupt" in low or "checksum" in low or "could not read enough bytes" in low:
-            raise StoreError(f"the store is damaged or cut short ({text.splitlines()[0]})") from None
-        raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
-    except duckdb.Error as e:
-        text = str(e)
-        if "extension" in text.lower() or "in-memory database" in text.lower():  # e.g. a .jsonl path
-            raise StoreError(f"{path} is not a timeline store (not a DuckDB database file)") from None
-        low = text.lower()
-        if "corrupt" in low or "checksum" in low or "could not read enough bytes" in low:
-            raise StoreError(f"the store is damaged or cut short ({text.splitlines()[0]})") from None
-        raise StoreError(f"{path}: cannot open the store ({text.splitlines()[0]})") from None
-
-
-def _regular(path: Path) -> None:
-    """A store is a regular file: a FIFO, a device or a socket would hang DuckDB or be destroyed."""
-    mode = path.stat().st_mode
-    if stat.S_ISREG(mode):
-        return
-    kind = (
-        "a named pipe (FIFO)"
-        if stat.S_ISFIFO(mode)
-        else "a device"
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else "not a regular file"
-    )
-    raise StoreError(f"{path} is {kind}, not a store file")
-
-
-def _connect_waiting(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """``_connect``, retried while another process holds the store, for up to ``wait`` seconds."""
-    deadline = time.monotonic() + max(wait, 0.0)
-    pause = 0.02
-    while True:
-        try:
-            return _connect(path, read_only)
-        except StoreBusy:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise
-            time.sleep(min(pause, left))
-            pause = min(pause * 2, 0.25)
-
-
-def _row(event: Entry, seq: int, recorded: str) -> dict:
-    rec = event_to_record(event)
-    if event.recorded is None:
-        rec["recorded"] = recorded
-    row = {c: rec.get(c) for c in _COLUMNS}
-    row["seq"] = seq
-    row["sources"] = json.dumps(rec["sources"], ensure_ascii=False)
-    row["recorded_text"] = rec["recorded"]
-    row["recorded_utc"] = parse_instant(rec["recorded"]).isoformat()
-    row["when_text"] = event.when.text if event.when else None
-    row["eff_lo"] = event.when.lo.isoformat() if event.when else None
-    row["eff_hi"] = event.when.hi.isoformat() if event.when else None
-    row["record"] = json.dumps(rec, ensure_ascii=False)
-    return row
-
-
-def _same(stored_record: dict, event: Entry) -> bool:
-    incoming = event_to_record(event)
-    if "recorded" not in incoming:
-        stored_record = {k: v for k, v in stored_record.items() if k != "recorded"}
-    return stored_record == incoming
 
 
 class Store:
@@ -232,15 +85,15 @@ class Store:
             return cls.open(path, wait=wait), False
         if not path.parent.exists():
             raise StoreError(f"{path}: folder {path.parent} does not exist")
-        con = _connect(path, read_only=False)
+        con = connect(path, read_only=False)
         try:
             con.execute("BEGIN")
-            con.execute(_SCHEMA + _SIDE)
+            con.execute(SCHEMA + SIDE)
             con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
                 [str(SCHEMA_VERSION), datetime.now(UTC).isoformat()],
             )
-            con.execute(_EVENTS_VIEW)
+            con.execute(EVENTS_VIEW)
             store = cls(con, path, False)
             store.compile()
             for sql in VIEWS_SQL():
@@ -261,8 +114,8 @@ class Store:
             raise StoreError(f"no store at {path}: create one with `timeline init --store {path}`")
         if path.is_dir():
             raise StoreError(f"{path} is a folder, not a store file")
-        _regular(path)
-        con = _connect_waiting(path, read_only, wait)
+        check_regular(path)
+        con = connect_waiting(path, read_only, wait)
         store = cls(con, path, read_only)
         try:
             version = store._version()
@@ -286,9 +139,9 @@ class Store:
     def memory(cls, events: Sequence[Entry] = ()) -> Store:
         """An in-memory store (for the bundled catalog or event files): same views, same SQL."""
         con = duckdb.connect(":memory:", config=CONFIG)
-        con.execute(_SCHEMA + _SIDE)
+        con.execute(SCHEMA + SIDE)
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        con.execute(_EVENTS_VIEW)
+        con.execute(EVENTS_VIEW)
         store = cls(con, None, False)
         events = list(events)
         store._insert(events, datetime(1970, 1, 1, tzinfo=UTC).isoformat().replace("+00:00", "Z"))
@@ -317,7 +170,7 @@ class Store:
         self.con.execute("BEGIN")
         try:
             while version < SCHEMA_VERSION:
-                for sql in _UPGRADES[version]:
+                for sql in UPGRADES[version]:
                     self.con.execute(sql)
                 version += 1
             self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
@@ -360,7 +213,7 @@ class Store:
             c: "VARCHAR"
             for c in [
                 "seq",
-                *[c for c in _COLUMNS if c != "recorded"],
+                *[c for c in LOG_COLUMNS if c != "recorded"],
                 "sources",
                 "recorded_text",
                 "when_text",
@@ -370,10 +223,11 @@ class Store:
             ]
         }
         columns.update(seq="BIGINT", eff_lo="DATE", eff_hi="DATE")
-        self._rows_into(
+        rows_into(
+            self.con,
             "event_log",
             columns,
-            (_row(e, start + i, recorded) for i, e in enumerate(events)),
+            (event_row(e, start + i, recorded) for i, e in enumerate(events)),
             computed={"recorded": "CAST(recorded_utc AS TIMESTAMPTZ)"},
             helpers={"recorded_utc": "VARCHAR"},
         )
@@ -393,8 +247,7 @@ class Store:
         """
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
-        recorded = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
-        recorded = recorded.replace("+00:00", "Z")
+        recorded = stamp(now or datetime.now(UTC))
         problems: list[Problem] = []
         fresh: list[Entry] = []
         batch: dict[str, Entry] = {}
@@ -410,12 +263,12 @@ class Store:
                     )
                 continue
             batch[e.id] = e
-        stored = self._stored_records(list(batch))
+        stored = stored_records(self.con, list(batch))
         unchanged = 0
         for eid, e in batch.items():
             if eid in stored:
                 seq, rec = stored[eid]
-                if _same(rec, e):
+                if same_record(rec, e):
                     unchanged += 1
                 else:
                     problems.append(
@@ -431,8 +284,8 @@ class Store:
             raise ValidationFailed(problems)
 
         def extras() -> None:
-            self._put_side(side or {})
-            self._put_names(party_names or {})
+            put_side(self.con, side or {})
+            put_names(self.con, party_names or {})
 
         if not fresh:
             if side or party_names:
@@ -449,7 +302,7 @@ class Store:
         except _Refused as refused:
             # Nothing was written. Check the events again as they were read, so that each problem
             # names its file and line: the touched subjects' stored events and the new ones.
-            existing = self.events(_in_subjects(touched))
+            existing = self.events(in_subjects(touched))
             stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
             _, problems = validate_events(existing + stamped)
             raise ValidationFailed(problems or refused.problems) from None
@@ -472,24 +325,40 @@ class Store:
             "SELECT subject, predecessor FROM event_log WHERE kind = 'founded' AND predecessor IS NOT NULL"
         ).fetchall()
         pairs += [(e.subject, e.predecessor) for e in events if isinstance(e, SubjectEvent) and e.predecessor]
-        linked: dict[str, set[str]] = {}
-        for a, b in pairs:
-            linked.setdefault(a, set()).add(b)
-            linked.setdefault(b, set()).add(a)
-        todo = list(subjects)
-        while todo:
-            for s in linked.get(todo.pop(), ()):
-                if s not in subjects:
-                    subjects.add(s)
-                    todo.append(s)
-        return sorted(subjects)
+        return lineage_closure(subjects, pairs)
+
+    def import_file(self, path: str | os.PathLike, *, now: datetime | None = None) -> AppendResult:
+        """Add the events of one file (JSON lines, CSV or a Parquet export) read as columns by
+        DuckDB, atomically and idempotently as :meth:`append` does, without an event object per
+        record. ``NotColumnar`` (nothing written) when the columnar path cannot decide: a record
+        or the fold found a problem, or a value it does not read as columns; :meth:`append` of
+        the file's events then imports it or names each problem by file and line."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        try:
+            plan = plan_import(self.con, Path(path), stamp(now or datetime.now(UTC)))
+            if plan.added:
+                try:
+                    self._write(lambda: self.con.execute(plan.insert), subjects=plan.touched, columns=plan.columns)
+                except _Refused:
+                    raise NotColumnar(f"{path}: the fold refused the import") from None
+            return AppendResult((plan.added, plan.unchanged))
+        finally:
+            drop_staging(self.con)
 
     def fold_log(
-        self, as_known: datetime | None = None, subjects: Sequence[str] | None = None
+        self,
+        as_known: datetime | None = None,
+        subjects: Sequence[str] | None = None,
+        columns: tuple[Columns, np.ndarray] | None = None,
     ) -> tuple[Folded, np.ndarray]:
         """The fold of the stored log (as known by ``as_known``; only ``subjects`` when given) and
-        the store's ``seq`` of each of its log positions."""
-        where = _in_subjects(subjects) if subjects is not None else ""
+        the store's ``seq`` of each of its log positions; ``columns``, when given, are that
+        partition already read (with each record's ``seq``)."""
+        where = in_subjects(subjects) if subjects is not None else ""
+        if columns is not None:
+            cols, seq = columns
+            return fold(cols, as_known), seq
         if (
             subjects == []
             or not self.con.execute(f"SELECT count(*) FROM event_log {('WHERE ' + where) if where else ''}").fetchall()[
@@ -506,65 +375,17 @@ class Store:
         target: str = "spells",
         temp: bool = False,
         subjects: Sequence[str] | None = None,
+        columns: tuple[Columns, np.ndarray] | None = None,
     ) -> Folded:
         """Fold the stored log (as known by ``as_known``) into the table ``target`` and
         ``{target}_in_force``; the fold, with its problems. With ``subjects``, only their events
-        are folded and only their spells replaced (a partition: whole lineages)."""
-        folded, seq = self.fold_log(as_known, subjects)
+        are folded and only their spells replaced (a partition: whole lineages); ``columns``, when
+        given, are that partition already read (with each record's ``seq``): an import of new
+        subjects folds the columns it read."""
+        folded, seq = self.fold_log(as_known, subjects, columns)
         write_spells(self.con, folded, target, temp, store_seq=seq, subjects=subjects)
         self.compiled = (folded, seq)
         return folded
-
-    def _rows_into(
-        self,
-        table: str,
-        columns: dict[str, str],
-        rows: Iterable[dict],
-        computed: dict[str, str] | None = None,
-        helpers: dict[str, str] | None = None,
-    ) -> None:
-        """Insert many rows through a JSON-lines file: fast for DuckDB, and no per-row SQL.
-
-        ``columns`` are copied as they are; ``computed`` columns are SQL over the row's fields,
-        which may read ``helpers`` (fields of the file that are not columns of the table).
-        """
-        computed = computed or {}
-        fields = {**columns, **(helpers or {})}
-        with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
-            path = Path(tmp) / "rows.jsonl"
-            longest = 0
-            with path.open("wb") as f:
-                for r in rows:
-                    line = (json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8")
-                    longest = max(longest, len(line))
-                    f.write(line)
-            # read_json reserves buffers of twice its maximum object size: sized by the longest
-            # line, never by a constant of gigabytes
-            size = min(max(longest + 1024, _MIN_OBJECT), _MAX_OBJECT)
-            spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in fields.items()) + "}"
-            self.con.execute(
-                f"INSERT INTO {table} ({', '.join([*columns, *computed])}) "
-                f"SELECT {', '.join([*columns, *computed.values()])} "
-                f"FROM read_json(?, format='newline_delimited', columns={spec}, maximum_object_size={size})",
-                [str(path)],
-            )
-
-    def _put_side(self, side: dict[str, dict[str, list[dict]]]) -> None:
-        for dataset, parts in side.items():
-            self.con.execute("DELETE FROM side_records WHERE dataset = ?", [dataset])
-            self._rows_into(
-                "side_records",
-                {"dataset": "VARCHAR", "part": "VARCHAR", "pos": "BIGINT", "record": "VARCHAR"},
-                (
-                    {"dataset": dataset, "part": part, "pos": i, "record": json.dumps(r, ensure_ascii=False)}
-                    for part, rows in parts.items()
-                    for i, r in enumerate(rows)
-                ),
-            )
-
-    def _put_names(self, names: dict[str, str]) -> None:
-        for code, name in names.items():
-            self.con.execute("INSERT OR REPLACE INTO party_names VALUES (?, ?)", [code, name])
 
     def side_records(self, dataset: str) -> dict[str, list[dict]]:
         """The side records of one imported data set, part by part, in their order."""
@@ -578,38 +399,18 @@ class Store:
     def party_names(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT code, name FROM party_names").fetchall())
 
-    # The store file is only ever stat'ed or truncated by path here, never opened: closing any
-    # descriptor of a file releases every fcntl lock the process holds on it, DuckDB's included.
-    def _footprint(self) -> int | None:
-        """The size of the store file before a write, to give back what a failed one took."""
-        if self.path is None:
-            return None
-        try:
-            return os.stat(self.path).st_size
-        except OSError:
-            return None
-
-    def _shrink(self, before: int | None) -> None:
-        """After a failed write: DuckDB keeps the blocks it wrote for the transaction (a write that
-        filled the disk leaves the disk full). No checkpoint happens inside a transaction, so
-        those blocks lie past the old end of the file and nothing on disk refers to them: cut
-        the file back to its old size (DuckDB writes them again when it reuses them)."""
-        if before is None or self.path is None:
-            return
-        with contextlib.suppress(OSError):
-            if os.stat(self.path).st_size > before:
-                os.truncate(self.path, before)
-
-    def _write(self, step, subjects: Sequence[str] | None = None) -> None:
+    def _write(
+        self, step, subjects: Sequence[str] | None = None, columns: tuple[Columns, np.ndarray] | None = None
+    ) -> None:
         """Run ``step`` and fold the log again (only ``subjects`` when given) in one transaction:
         all of it, or nothing (``_Refused`` when the fold finds problems), and the store file no
         larger than before."""
-        before = self._footprint()
+        before = footprint(self.path)
         stamp = generation(self)
         try:
             self.con.execute("BEGIN TRANSACTION")
             step()
-            folded = self.compile(subjects=subjects)
+            folded = self.compile(subjects=subjects, columns=columns)
             if folded.problems:
                 raise _Refused(folded.problems)
             for sql in VIEWS_SQL():
@@ -619,7 +420,7 @@ class Store:
             # the transaction may never have begun or be gone already: then nothing was written
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
-            self._shrink(before)
+            shrink(self.path, before)
             if isinstance(e, duckdb.InterruptException):
                 raise KeyboardInterrupt from None  # SIGINT while DuckDB wrote: nothing was changed
             raise StoreError(
@@ -628,18 +429,10 @@ class Store:
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
-            self._shrink(before)
+            shrink(self.path, before)
             raise
         assert self.compiled is not None  # set by compile()
         update_index(self, stamp, folded, self.compiled[1], subjects)
-
-    def _stored_records(self, ids: list[str]) -> dict[str, tuple[int, dict]]:
-        if not ids:
-            return {}
-        rows = self.con.execute(
-            "SELECT e.id, e.seq, e.record FROM event_log e JOIN (SELECT unnest(?) AS id) i USING (id)", [ids]
-        ).fetchall()
-        return {i: (seq, json.loads(r)) for i, seq, r in rows}
 
 
 def _with_recorded(event: Entry, recorded: str) -> Entry:

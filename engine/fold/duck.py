@@ -1,115 +1,59 @@
-"""Columns straight from DuckDB: JSON lines, Parquet, or a store's log, without a Python object
-per event.
+"""Columns straight from DuckDB: JSON lines, CSV, Parquet, or a store's log, without a Python
+object per event.
 
-DuckDB reads the log; text columns become integer codes into small dictionaries (DuckDB ENUMs;
-dates and ids as hashes, looked up and checked in numpy), and the codes come out as numpy
-arrays. JSON lines are held to the record rules of ``events.rules`` as columns
-(``checks.check_records``). Repeated ids and the links of retractions and corrections are
-resolved to log positions in SQL; what they mean is the fold's (``resolve``).
+Each reader puts the log in a DuckDB relation ``bulk_log`` (``seq`` = record order, the
+interchange text columns, ``sources``, ``v``) and codes it as :class:`Columns` (``encode``).
+Files are held to the record rules of ``events.rules`` as columns (``checks.check_records``).
+A file the readers cannot take as columns raises :class:`NotBulkReadable`: the Python reader
+(``events.io``) says exactly what is wrong, line by line.
 """
 
 from __future__ import annotations
 
-import calendar
-import contextlib
-import functools
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import numpy as np
 
-from ...events.codec import FIELD_ORDER
-from ...events.dates import parse_date
-from ...events.errors import BadDate, Problem, TimelineError
-from ...events.rules import GRANTABLE, KINDS, PARTICIPATION_KINDS
-from ..duck import one_row
+from ...events.errors import TimelineError
 from .checks import check_records, sql_list
-from .codes import BODY, FAMILY, LIFE, OFFICE, RECORD, K, V
-from .columns import NONE, UNKNOWN, Columns, Places
+from .columns import Columns
+from .csv_log import stage_csv
+from .encode import TEXT_COLUMNS, NotBulkReadable, encode
+from .heap import heap_reuse
+from .parquet_codes import CODE_COLUMNS, load_coded
 
 __all__ = [
     "TEXT_COLUMNS",
     "NotBulkReadable",
     "heap_reuse",
+    "load_csv",
     "load_jsonl",
     "load_parquet",
+    "load_parquet_log",
     "load_records",
     "load_store",
+    "reset_bulk_log",
     "sql_list",
 ]
 
 
-class IdLookup:
-    """Event ids by log position, read from DuckDB only when asked for."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, relation: str):
-        self.con, self.relation = con, relation
-
-    def __call__(self, seqs: Iterable[int]) -> list[str | None]:
-        seqs = [int(s) for s in seqs]
-        if not seqs:
-            return []
-        rows = dict(
-            self.con.execute(
-                f"SELECT seq, id FROM {self.relation} WHERE seq IN (SELECT unnest(?::BIGINT[]))", [seqs]
-            ).fetchall()
-        )
-        return [rows.get(s) for s in seqs]
-
-    def link(self, seq: int, field: str) -> str | None:
-        rows = self.con.execute(f"SELECT {field} FROM {self.relation} WHERE seq = ?", [int(seq)]).fetchall()
-        return rows[0][0] if rows else None
-
-
-# -- memory ---------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _libc():
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
-    except OSError:  # pragma: no cover - not glibc
-        return None
-
-
-@contextlib.contextmanager
-def heap_reuse():
-    """Keep freed arrays for reuse during a bulk step (glibc only; elsewhere a no-op).
-
-    glibc gives every array above 32 MB its own mapping and returns it to the system when it is
-    freed, so each 10M-element temporary touches fresh pages; on a virtual machine a page fault
-    costs more than the arithmetic (about 2.7 ms per MB here). For the step's duration arrays
-    come from the heap, which keeps freed memory; at the end the heap is trimmed again."""
-    libc = _libc()
-    if libc is None:
-        yield
-        return
-    m_trim_threshold, m_mmap_max = -1, -4
-    libc.mallopt(m_mmap_max, 0)
-    libc.mallopt(m_trim_threshold, 2**31 - 1)
-    try:
-        yield
-    finally:
-        libc.mallopt(m_mmap_max, 65536)
-        libc.mallopt(m_trim_threshold, 128 * 1024)
-        libc.malloc_trim(0)
-
-
-# -- loading -------------------------------------------------------------------------------
-# the interchange fields that are text (all but the list of sources), in their order
-TEXT_COLUMNS = tuple(c for c in FIELD_ORDER if c != "sources")
+def reset_bulk_log(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop ``bulk_log``, whether an earlier reader left it a view or a table."""
+    for name, what in con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_name = 'bulk_log'"
+    ).fetchall():
+        con.execute(f"DROP {'VIEW' if what == 'VIEW' else 'TABLE'} IF EXISTS {name}")
 
 
 def load_parquet(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> Columns:
-    """A Parquet log (the interchange columns) as :class:`Columns`; the file stays on disk."""
+    """A Parquet log as :class:`Columns`; the file stays on disk. An export's fold columns
+    (``parquet_codes``) are taken as they are; other files are coded from their interchange
+    columns."""
     con = con or duckdb.connect()
     p = str(path).replace("'", "''")
     try:
@@ -119,17 +63,16 @@ def load_parquet(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None 
     missing = [c for c in ("id", "date", "subject", "kind") if c not in cols]
     if missing:
         raise TimelineError(f"{path}: column {missing[0]!r} is missing (expected the interchange columns)")
+    reset_bulk_log(con)
+    coded = load_coded(con, str(path), str(path), cols)
+    if coded is not None:
+        return coded
     present = ", ".join(c if c in cols else f"NULL::VARCHAR AS {c}" for c in TEXT_COLUMNS)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT file_row_number AS seq, {present} "
         f"FROM read_parquet('{p}', file_row_number = true)"
     )
-    return _encode(con, "bulk_log", str(path), parquet=str(path))
-
-
-class NotBulkReadable(TimelineError):
-    """A log the bulk path cannot read as columns (unknown fields, values of the wrong type):
-    the Python reader (``events.io``) says exactly what is wrong, line by line."""
+    return encode(con, "bulk_log", str(path), parquet=str(path))
 
 
 _SOURCE_FIELDS = ("title", "ref", "quote", "url", "page")
@@ -161,8 +104,13 @@ def load_jsonl(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     )
     for col, typ in types.items():
         if col == "sources":
-            fields = re.findall(r'"?(\w+)"? (?:VARCHAR|BIGINT|DOUBLE|JSON|BOOLEAN|UBIGINT)', typ)
-            if not typ.startswith("STRUCT(") or not typ.endswith("[]") or not set(fields) <= set(_SOURCE_FIELDS):
+            fields = dict(re.findall(r'"?(\w+)"? (\w+)(?:, |\)\[\]$)', typ))
+            if (
+                not typ.startswith("STRUCT(")
+                or not typ.endswith(")[]")
+                or not set(fields) <= set(_SOURCE_FIELDS)
+                or any(t != "VARCHAR" and not (f == "page" and t == "BIGINT") for f, t in fields.items())
+            ):
                 raise NotBulkReadable(
                     f"{path}: 'sources' is not a list of {{title, ref, quote?, url?, page?}} "
                     f"in every record ({typ}); validate it with `timeline validate`"
@@ -178,16 +126,13 @@ def load_jsonl(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     present = ", ".join(c if c in types else f"NULL::VARCHAR AS {c}" for c in TEXT_COLUMNS)
     sources = "sources" if "sources" in types else "NULL::STRUCT(title VARCHAR, ref VARCHAR)[] AS sources"
     version = "v" if "v" in types else "NULL AS v"
+    reset_bulk_log(con)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT rowid AS seq, {present}, {sources}, {version} FROM bulk_raw"
     )
-    cols = _encode(con, "bulk_log", str(path))
+    cols = encode(con, "bulk_log", str(path))
     check_records(con, cols, str(path), "sources" in types)
     return cols
-
-
-_SUBJECT_ID = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,63}")
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def load_store(con: duckdb.DuckDBPyConnection, label: str = "store", where: str = "") -> tuple[Columns, np.ndarray]:
@@ -195,12 +140,13 @@ def load_store(con: duckdb.DuckDBPyConnection, label: str = "store", where: str 
     store's own connection (temporary types and tables only; nothing is written to the store),
     and the store's ``seq`` of each record."""
     fields = ", ".join("recorded_text AS recorded" if c == "recorded" else c for c in TEXT_COLUMNS)
+    reset_bulk_log(con)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE bulk_log AS SELECT row_number() OVER (ORDER BY seq) - 1 AS seq, "
         f"seq AS store_seq, {fields} FROM event_log {('WHERE ' + where) if where else ''}"
     )
     store_seq = np.asarray(con.execute("SELECT store_seq FROM bulk_log ORDER BY seq").fetchnumpy()["store_seq"])
-    cols = _encode(con, "bulk_log", label)
+    cols = encode(con, "bulk_log", label)
     lookup = cols.places.where
     cols.places.where = lambda seq: (lookup(seq)[0], int(store_seq[int(seq)]))
     return cols, store_seq
@@ -214,333 +160,64 @@ def load_records(records: list[dict], con: duckdb.DuckDBPyConnection | None = No
         return load_jsonl(path, con)
 
 
-def _create_enum(con: duckdb.DuckDBPyConnection, name: str, values: list[str]) -> np.ndarray:
-    """An ENUM type of ``values`` (distinct), codes in their order; returns them as an array."""
-    values = values or [""]
-    con.execute(f"DROP TYPE IF EXISTS {name}")
-    con.execute("CREATE OR REPLACE TEMP TABLE bulk_enum_values AS SELECT unnest(?::VARCHAR[]) AS v", [values])
-    con.execute(f"CREATE TEMP TYPE {name} AS ENUM (SELECT v FROM bulk_enum_values)")
-    con.execute("DROP TABLE bulk_enum_values")
-    first, last, size = one_row(
-        con, f"SELECT enum_first(NULL::{name}), enum_last(NULL::{name}), len(enum_range(NULL::{name}))"
-    )
-    if (first, last, size) != (values[0], values[-1], len(values)):  # pragma: no cover - DuckDB keeps the order
-        raise TimelineError(f"DuckDB did not keep the order of the {name} dictionary")
-    return np.array(values, dtype=object)
-
-
-def _raw(column: str, enum: str, cast: str = "CAST") -> str:
-    return f"enum_code({cast}({column} AS {enum}))::INTEGER"
-
-
-def _code(column: str, enum: str, cast: str = "CAST") -> str:
-    return f"COALESCE({_raw(column, enum, cast)}, -1)"
-
-
-@functools.lru_cache(maxsize=4)
-def _calendar(first: int, last: int) -> tuple[list[str], list[int], list[int]]:
-    """Every plain EDTF day, month and year text of the years [first, last], with their days."""
-    texts, lo, hi = [], [], []
-    for y in range(first, last + 1):
-        start = date(y, 1, 1).toordinal()
-        end = date(y, 12, 31).toordinal()
-        texts.append(f"{y:04d}")
-        lo.append(start)
-        hi.append(end)
-        for m in range(1, 13):
-            m0 = date(y, m, 1).toordinal()
-            texts.append(f"{y:04d}-{m:02d}")
-            lo.append(m0)
-            hi.append(m0 + calendar.monthrange(y, m)[1] - 1)
-        for d in range(start, end + 1):
-            texts.append(date.fromordinal(d).isoformat())
-            lo.append(d)
-            hi.append(d)
-    return texts, lo, hi
-
-
-def _whens(con: duckdb.DuckDBPyConnection, rel: str, parquet: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The dictionary of date texts: a calendar of the log's years (from the Parquet column
-    statistics when there are some, else from a scan), or the log's own texts when the range is
-    very wide."""
-    lo_t = hi_t = None
-    if parquet is not None:
-        try:
-            lo_t, hi_t = one_row(
-                con,
-                "SELECT min(stats_min_value), max(stats_max_value) FROM parquet_metadata(?) "
-                "WHERE path_in_schema IN ('date', 'effective')",
-                [parquet],
-            )
-        except duckdb.Error:
-            lo_t = hi_t = None
-    if lo_t is None or hi_t is None:
-        lo_t, hi_t = one_row(
-            con, f"SELECT least(min(date), min(effective)), greatest(max(date), max(effective)) FROM {rel}"
-        )
-    texts: list[str] = []
-    lo: list[int] = []
-    hi: list[int] = []
-    if lo_t and hi_t and lo_t[:4].isdigit() and hi_t[:4].isdigit() and 0 < int(hi_t[:4]) - int(lo_t[:4]) < 400:
-        texts, lo, hi = _calendar(max(int(lo_t[:4]), 1), min(int(hi_t[:4]), 9999))
-    else:
-        rows = con.execute(
-            f"SELECT DISTINCT COALESCE(effective, date) FROM {rel} WHERE COALESCE(effective, date) IS NOT NULL"
-        ).fetchall()
-        for (t,) in rows:
-            try:
-                w = parse_date(t)
-            except BadDate:
-                continue
-            texts.append(t)
-            lo.append(w.lo.toordinal())
-            hi.append(w.hi.toordinal())
-    order = _create_enum(con, "bulk_whens_t", texts)
-    by_text = {t: (a, b) for t, a, b in zip(texts, lo, hi)}
-    return (
-        order,
-        np.array([by_text[t][0] if t in by_text else 0 for t in order], dtype=np.int32),
-        np.array([by_text[t][1] if t in by_text else 0 for t in order], dtype=np.int32),
-    )
-
-
-_CODE_BITS = 24  # subject and party codes packed two to a 64-bit column
-
-
-def _main_query(rel: str, cast: str) -> str:
-    """One row per event, in log order: the columns every event has.
-
-    Fetching a column costs about as much as computing it, so codes are packed: kind + 32 *
-    status + 1024 * (subject kind + 1) in ``small``, (subject + 2, party + 2) in ``sp``; dates and
-    ids come as hashes (looked up in numpy, and checked for repeats)."""
-    status = "CASE status " + " ".join(f"WHEN '{s}' THEN {V[s]}" for s in GRANTABLE) + " ELSE 0 END"
-    w = "bulk_words_t"
-    small = (
-        f"(COALESCE(enum_code(TRY_CAST(kind AS bulk_kinds_t))::INTEGER, 31) + 32 * ({status}) + 1024 * "
-        "(CASE subject_kind WHEN 'organization' THEN 1 WHEN 'treaty' THEN 2 ELSE 0 END))::SMALLINT AS small"
-    )
-    sp = f"(({_code('subject', w, cast)} + 2)::BIGINT << {_CODE_BITS}) | ({_code('party', w, cast)} + 2)::BIGINT AS sp"
-    return f"SELECT {small}, {sp}, hash(date) AS date_hash, hash(id) AS id_hash FROM {rel}"
-
-
-def _rare_query(rel: str, cast: str) -> str:
-    """The fields few events have (offices, bodies, lifecycle, ``effective``), with positions."""
-    body = "kind IN ('established', 'abolished')"
-    w = "bulk_words_t"
-    label = (
-        f"COALESCE({_raw('holder', w, cast)}, CASE WHEN {body} THEN COALESCE({_raw('name', w, cast)}, "
-        f"{_raw('body', w, cast)}) END, {_raw('predecessor', w, cast)}, {_raw('parties', w, cast)}, -1)"
-    )
-    effective = (
-        f"CASE WHEN effective IS NULL THEN -1 ELSE COALESCE({_raw('effective', 'bulk_whens_t', 'TRY_CAST')}, -2) END"
-    )
-    return f"""
-        SELECT seq, COALESCE({_raw("office", w, cast)}, {_raw("body", w, cast)}, -1) AS thing, {label} AS label,
-               {_code("nationality", w, cast)} AS nationality, {effective} AS effective
-        FROM {rel}
-        WHERE kind IS NULL OR kind NOT IN ({sql_list(PARTICIPATION_KINDS)}) OR effective IS NOT NULL
-              OR holder IS NOT NULL OR nationality IS NOT NULL OR office IS NOT NULL OR body IS NOT NULL
-    """
-
-
-def _hash_lookup(con: duckdb.DuckDBPyConnection, texts: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """Codes of ``hashes`` (DuckDB's ``hash()`` of a text) in the dictionary ``texts``.
-
-    A direct table on the low bits of the hash (16 slots per text), checked against the whole
-    hash; the few slots that two texts share are resolved by a binary search. -1: NULL; -2: a
-    text outside the dictionary."""
-    con.execute("CREATE OR REPLACE TEMP TABLE bulk_dict AS SELECT unnest(?::VARCHAR[]) AS v", [texts.tolist()])
-    dh = np.asarray(con.execute("SELECT hash(v) AS h FROM bulk_dict").fetchnumpy()["h"], dtype=np.uint64)
-    null = np.uint64(one_row(con, "SELECT hash(NULL::VARCHAR)")[0])
-    con.execute("DROP TABLE bulk_dict")
-    bits = max(int(len(texts) * 16).bit_length(), 12)
-    mask = np.uint64((1 << bits) - 1)
-    slot = (dh & mask).astype(np.intp)
-    table = np.full(1 << bits, -2, dtype=np.int32)
-    full = np.zeros(1 << bits, dtype=np.uint64)
-    used, counts = np.unique(slot, return_counts=True)
-    single = np.isin(slot, used[counts == 1])
-    table[slot[single]] = np.flatnonzero(single)
-    full[slot[single]] = dh[single]
-    table[used[counts > 1]] = -3
-    order = np.argsort(dh)
-    sorted_dh = dh[order]
-    code = np.empty(len(hashes), dtype=np.int32)
-    step = 1 << 20  # in blocks: small temporaries, reused, stay in cache
-    for i in range(0, len(hashes), step):
-        h = hashes[i : i + step]
-        idx = (h & mask).astype(np.intp)
-        c = table[idx]
-        c[(c >= 0) & (full[idx] != h)] = -2
-        shared = np.flatnonzero(c == -3)
-        if len(shared):
-            pos = np.minimum(np.searchsorted(sorted_dh, h[shared]), len(dh) - 1)
-            c[shared] = np.where(sorted_dh[pos] == h[shared], order[pos], -2)
-        c[h == null] = -1
-        code[i : i + step] = c
-    return code
-
-
-def _encode(con: duckdb.DuckDBPyConnection, rel: str, label: str, parquet: str | None = None) -> Columns:
-    with heap_reuse():
-        return _encode_columns(con, rel, label, parquet)
-
-
-def _encode_columns(con: duckdb.DuckDBPyConnection, rel: str, label: str, parquet: str | None) -> Columns:
+def load_csv(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> Columns:
+    """A CSV log (``events.csvio``'s layout) as :class:`Columns`, read by DuckDB (``csv_log``);
+    what the Python reader decodes otherwise raises :class:`NotBulkReadable`."""
+    con = con or duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    body = "kind IN ('established', 'abolished')"
-    words = sorted(
-        r[0]
-        for r in con.execute(
-            " UNION ".join(
-                f"SELECT DISTINCT {c} AS v FROM {rel} WHERE {c} IS NOT NULL"
-                for c in ("subject", "party", "office", "body", "holder", "nationality", "predecessor", "parties")
-            )
-            + f" UNION SELECT DISTINCT name AS v FROM {rel} WHERE {body} AND name IS NOT NULL"
-        ).fetchall()
-    )
-    words_arr = _create_enum(con, "bulk_words_t", words)
-    whens, lo, hi = _whens(con, rel, parquet)
-    con.execute("DROP TYPE IF EXISTS bulk_kinds_t")
-    con.execute(f"CREATE TEMP TYPE bulk_kinds_t AS ENUM ({sql_list(KINDS)})")
-    # Every text is in its dictionary by construction, so a plain CAST (faster than TRY_CAST)
-    # cannot fail; if it does all the same, the query runs again with TRY_CAST.
-    if len(words_arr) + 2 >= (1 << _CODE_BITS):
-        raise NotBulkReadable(f"{label}: more than {1 << _CODE_BITS} distinct texts; the bulk path cannot code them")
-    # Every text is in its dictionary by construction, so a plain CAST (faster than TRY_CAST)
-    # cannot fail; if it does all the same, the query runs again with TRY_CAST.
-    try:
-        a = con.execute(_main_query(rel, "CAST")).fetchnumpy()
-        rare = con.execute(_rare_query(rel, "CAST")).fetchnumpy()
-    except duckdb.ConversionException:
-        a = con.execute(_main_query(rel, "TRY_CAST")).fetchnumpy()
-        rare = con.execute(_rare_query(rel, "TRY_CAST")).fetchnumpy()
-    small = np.asarray(a.pop("small"), dtype=np.int16)
-    kind = (small & 31).astype(np.int8)
-    kind[kind == 31] = -1
-    status = ((small >> 5) & 31).astype(np.int8)
-    skind = ((small >> 10) - 1).astype(np.int8)
-    del small
-    sp = np.asarray(a.pop("sp"))
-    subject = (sp >> _CODE_BITS).astype(np.int32)
-    subject -= 2
-    sp &= (1 << _CODE_BITS) - 1
-    thing = sp.astype(np.int32)
-    thing -= 2
-    del sp
-    n = len(kind)
-    when = _hash_lookup(con, whens, np.asarray(a.pop("date_hash"), dtype=np.uint64))
-    holder = np.full(n, -1, dtype=np.int32)
-    nationality = np.full(n, -1, dtype=np.int32)
-    predecessor = np.full(n, -1, dtype=np.int32)
-    at = np.asarray(rare["seq"], dtype=np.int64)
-    if len(at):
-        fam_at = FAMILY[kind[at]]
-        r_thing = np.asarray(rare["thing"], dtype=np.int32)
-        other = (fam_at == OFFICE) | (fam_at == BODY)
-        thing[at[other]] = r_thing[other]
-        label_code = np.asarray(rare["label"], dtype=np.int32)
-        holder[at] = np.where(fam_at == LIFE, -1, label_code)
-        predecessor[at] = np.where(fam_at == LIFE, label_code, -1)
-        nationality[at] = np.asarray(rare["nationality"], dtype=np.int32)
-        eff = np.asarray(rare["effective"], dtype=np.int32)
-        when[at] = np.where(eff == -1, when[at], eff)
-    del rare
-    ids = IdLookup(con, rel)
-    cols = Columns(
-        kind=kind,
-        subject=subject,
-        thing=thing,
-        status=status,
-        holder=holder,
-        nationality=nationality,
-        skind=skind,
-        predecessor=predecessor,
-        when=when,
-        live=np.ones(n, dtype=bool),
-        words=words_arr,
-        whens=whens,
-        when_lo=lo,
-        when_hi=hi,
-        places=Places(ids, lambda seq: (label, int(seq) + 1), ids.link),
-    )
-    odd = cols.when == -2
-    if odd.any():
-        _odd_dates(con, rel, cols, np.flatnonzero(odd))
-    fam = FAMILY[kind]
-    bad = (kind < 0) | (cols.subject < 0)
-    bad |= (cols.when < 0) & (kind != K["retracted"])
-    bad |= (fam != LIFE) & (fam != RECORD) & (cols.thing < 0)
-    for s in np.flatnonzero(bad)[:100]:
-        cols.record_problems.append(Problem(label, int(s) + 1, "malformed record (kind, subject or date)"))
-    hashes = np.asarray(a.pop("id_hash"))
-    del a
-    _links(con, rel, cols, hashes)
+    reset_bulk_log(con)
+    has_sources = stage_csv(con, path)
+    cols = encode(con, "bulk_log", str(path))
+    check_records(con, cols, str(path), has_sources)
     return cols
 
 
-def _odd_dates(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, rows: np.ndarray) -> None:
-    """Dates outside the calendar (seasons, qualified, unspecified digits): parsed one distinct
-    text at a time by ``events.dates`` and appended to the dictionary."""
-    con.execute("CREATE OR REPLACE TEMP TABLE bulk_odd AS SELECT unnest(?::BIGINT[]) AS seq", [rows.tolist()])
-    found = con.execute(
-        f"SELECT r.seq, COALESCE(r.effective, r.date) FROM {rel} r JOIN bulk_odd USING (seq)"
-    ).fetchall()
-    cols.when[rows] = -1
-    con.execute("DROP TABLE bulk_odd")
-    extra: dict[str, int] = {}
-    texts, lo, hi = list(cols.whens), list(cols.when_lo), list(cols.when_hi)
-    for s, text in found:
-        if text not in extra:
-            try:
-                w = parse_date(text)
-            except BadDate:
-                extra[text] = -1
-                continue
-            extra[text] = len(texts)
-            texts.append(text)
-            lo.append(w.lo.toordinal())
-            hi.append(w.hi.toordinal())
-        cols.when[s] = extra[text]
-    cols.whens = np.array(texts, dtype=object)
-    cols.when_lo, cols.when_hi = np.array(lo, dtype=np.int32), np.array(hi, dtype=np.int32)
-
-
-def _links(con: duckdb.DuckDBPyConnection, rel: str, cols: Columns, hashes: np.ndarray) -> None:
-    """Repeated ids (the first record of each, and those that differ from it), the positions that
-    retractions and corrections point to, and recording times."""
-    n = len(cols)
-    cols.first = np.arange(n, dtype=np.int64)
-    hashes.sort()
-    dup = (
-        bool((hashes[1:] == hashes[:-1]).any()) and one_row(con, f"SELECT count(*) - count(DISTINCT id) FROM {rel}")[0]
+def load_parquet_log(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> Columns:
+    """A Parquet export (the typed layout of ``engine.exports``) as :class:`Columns`, with
+    ``bulk_log`` holding its records as the JSON-lines reader has them, for an import. Sources
+    with a numeric page or an author, publisher or issued date, the all-text layout of 0.2, or a
+    column that is not the export's raise :class:`NotBulkReadable` (the Python reader takes them)."""
+    con = con or duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    p = str(path).replace("'", "''")
+    try:
+        types = dict(
+            con.execute(f"SELECT column_name, column_type FROM (DESCRIBE FROM read_parquet('{p}'))").fetchall()
+        )
+    except duckdb.Error as e:
+        raise NotBulkReadable(f"{path}: not readable as columns ({str(e).splitlines()[0][:200]})") from None
+    extra = set(types) - set(TEXT_COLUMNS) - {"sources", "recorded_text", *_EXPORT_DERIVED}
+    wrong = [c for c in TEXT_COLUMNS if c in types and c != "recorded" and types[c] != "VARCHAR"]
+    if extra or wrong or not types.get("sources", "").startswith("STRUCT(") or "recorded_text" not in types:
+        raise NotBulkReadable(f"{path}: not the typed export layout")
+    fields = dict(re.findall(r'"?(\w+)"? (\w+)(?:, |\)\[\]$)', types["sources"]))
+    others = [f for f in ("page_number", "author", "publisher", "issued") if f in fields]
+    if others:
+        odd = " OR ".join(f"x.{f} IS NOT NULL" for f in others)
+        if con.execute(
+            f"SELECT count(*) FROM read_parquet('{p}') WHERE list_bool_or(list_transform(sources, lambda x: {odd}))"
+        ).fetchone()[0]:
+            raise NotBulkReadable(f"{path}: a source the Python reader takes")
+    if con.execute(
+        f"SELECT count(*) FROM read_parquet('{p}') WHERE recorded IS NOT NULL AND recorded_text IS NULL"
+    ).fetchone()[0]:
+        raise NotBulkReadable(f"{path}: a recording time without its text")
+    keep = ", ".join(f"'{f}': x.{f}" for f in ("title", "ref", "quote", "url", "page") if f in fields)
+    present = ", ".join(
+        "recorded_text AS recorded" if c == "recorded" else c if c in types else f"NULL::VARCHAR AS {c}"
+        for c in TEXT_COLUMNS
     )
-    if dup:
-        content = "concat_ws(chr(31), " + ", ".join(f"COALESCE({c}, chr(0))" for c in TEXT_COLUMNS) + ")"
-        rows = con.execute(f"""
-            SELECT seq, first_seq, same FROM (
-                SELECT seq, first_value(seq) OVER w AS first_seq,
-                       {content} = first_value({content}) OVER w AS same
-                FROM {rel} WINDOW w AS (PARTITION BY id ORDER BY seq)
-            ) WHERE seq <> first_seq""").fetchall()
-        for seq, head, same in rows:
-            cols.first[seq] = head
-            cols.live[seq] = False
-            if not same:
-                cols.conflicts.append((int(seq), int(head)))
-    kind = cols.kind
-    if (kind == K["retracted"]).any() or one_row(con, f"SELECT count(*) FROM {rel} WHERE corrects IS NOT NULL")[0]:
-        cols.retracts = np.full(n, NONE, dtype=np.int64)
-        cols.corrects = np.full(n, NONE, dtype=np.int64)
-        for field, target in (("retracts", cols.retracts), ("corrects", cols.corrects)):
-            found = con.execute(f"""
-                SELECT a.seq, COALESCE(b.first_seq, {UNKNOWN}) FROM {rel} a
-                LEFT JOIN (SELECT id, min(seq) AS first_seq FROM {rel} GROUP BY id) b ON a.{field} = b.id
-                WHERE a.{field} IS NOT NULL""").fetchnumpy()
-            seqs = np.asarray(found["seq"], dtype=np.int64)
-            target[seqs] = np.asarray(list(found.values())[1], dtype=np.int64)
-    if one_row(con, f"SELECT count(*) FROM {rel} WHERE recorded IS NOT NULL")[0]:
-        micros = con.execute(
-            f"SELECT COALESCE(epoch_us(TRY_CAST(recorded AS TIMESTAMPTZ)), -1) AS us FROM {rel} ORDER BY seq"
-        ).fetchnumpy()["us"]
-        cols.recorded = np.asarray(micros, dtype=np.int64)
+    reset_bulk_log(con)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE bulk_raw AS SELECT file_row_number AS seq, {present}, "
+        f"list_transform(sources, lambda x: {{{keep}}}) AS sources, NULL::VARCHAR AS v "
+        f"FROM read_parquet('{p}', file_row_number = true)"
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW bulk_log AS SELECT * FROM bulk_raw")
+    cols = encode(con, "bulk_log", str(path))
+    check_records(con, cols, str(path), True)
+    return cols
+
+
+# columns of the export that are derived from the others (engine.exports recomputes them)
+_EXPORT_DERIVED = ("date_lo", "date_hi", "effective_from", "effective_to", *CODE_COLUMNS)

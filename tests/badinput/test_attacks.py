@@ -788,12 +788,15 @@ def test_11_a_full_tmpdir_is_exit_1_with_one_line_and_the_store_as_it_was(store,
         pytest.skip("cannot mount a tmpfs here")
     try:
         (disk / "fill").write_bytes(b"\0" * max(shutil.disk_usage(disk).free - 64 * 1024, 0))
-        events = tmp_path / "many.jsonl"
-        with events.open("w") as f:
-            for i in range(2_000):
-                f.write(json.dumps(founded(f"T{i}", "1990", name="n" * 100)) + "\n")
+        # two files: read as event objects, written through a temporary file (one file of JSON
+        # lines goes to DuckDB as columns and needs no room in TMPDIR)
+        files = [tmp_path / "many.jsonl", tmp_path / "more.jsonl"]
+        for half, events in enumerate(files):
+            with events.open("w") as f:
+                for i in range(half * 1_000, half * 1_000 + 1_000):
+                    f.write(json.dumps(founded(f"T{i}", "1990", name="n" * 100)) + "\n")
         before = snapshot(store)
-        done = run_process("import", events, "--store", store, env={**_env(), "TMPDIR": str(disk)})
+        done = run_process("import", *files, "--store", store, env={**_env(), "TMPDIR": str(disk)})
         assert_clear_error(done, "error: no space left on the device")
         assert snapshot(store) == before
     finally:
