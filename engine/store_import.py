@@ -108,7 +108,12 @@ def _source_fields(con: duckdb.DuckDBPyConnection) -> list[str]:
     ``page`` text or a whole number), else NotColumnar."""
     typ = one_row(con, "SELECT typeof(sources) FROM bulk_log LIMIT 1")[0]
     fields = dict(_struct_fields(typ))
-    ok = {"title": ("VARCHAR",), "ref": ("VARCHAR",), "quote": ("VARCHAR",), "url": ("VARCHAR",)}
+    ok: dict[str, tuple[str, ...]] = {
+        "title": ("VARCHAR",),
+        "ref": ("VARCHAR",),
+        "quote": ("VARCHAR",),
+        "url": ("VARCHAR",),
+    }
     ok["page"] = ("VARCHAR", "BIGINT")
     if not fields or any(f not in ok or t not in ok[f] for f, t in fields.items()):
         raise NotColumnar(f"sources of type {typ} are read through event objects")

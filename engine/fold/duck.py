@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 
 from ...events.errors import TimelineError
+from ..duck import one_row
 from .checks import check_records, sql_list
 from .columns import Columns
 from .csv_log import stage_csv
@@ -194,13 +195,14 @@ def load_parquet_log(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | N
     others = [f for f in ("page_number", "author", "publisher", "issued") if f in fields]
     if others:
         odd = " OR ".join(f"x.{f} IS NOT NULL" for f in others)
-        if con.execute(
-            f"SELECT count(*) FROM read_parquet('{p}') WHERE list_bool_or(list_transform(sources, lambda x: {odd}))"
-        ).fetchone()[0]:
+        if one_row(
+            con,
+            f"SELECT count(*) FROM read_parquet('{p}') WHERE list_bool_or(list_transform(sources, lambda x: {odd}))",
+        )[0]:
             raise NotBulkReadable(f"{path}: a source the Python reader takes")
-    if con.execute(
-        f"SELECT count(*) FROM read_parquet('{p}') WHERE recorded IS NOT NULL AND recorded_text IS NULL"
-    ).fetchone()[0]:
+    if one_row(con, f"SELECT count(*) FROM read_parquet('{p}') WHERE recorded IS NOT NULL AND recorded_text IS NULL")[
+        0
+    ]:
         raise NotBulkReadable(f"{path}: a recording time without its text")
     keep = ", ".join(f"'{f}': x.{f}" for f in ("title", "ref", "quote", "url", "page") if f in fields)
     present = ", ".join(

@@ -118,7 +118,15 @@ def load_coded(con: duckdb.DuckDBPyConnection, path: str, label: str, columns: l
     )
     ids = IdLookup(con, "bulk_log")
     cols = Columns(
-        **arrays,
+        kind=arrays["kind"],
+        subject=arrays["subject"],
+        thing=arrays["thing"],
+        status=arrays["status"],
+        holder=arrays["holder"],
+        nationality=arrays["nationality"],
+        skind=arrays["skind"],
+        predecessor=arrays["predecessor"],
+        when=arrays["when"],
         live=first == np.arange(n),
         words=words,
         whens=whens,
