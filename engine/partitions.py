@@ -1,0 +1,460 @@
+"""Compiling a log partition by partition, out of core: ``timeline compile LOG --out DIR``.
+
+A partition is a set of whole subjects with their lineage (the subjects joined to them by a
+predecessor, by a retraction or correction that names another subject's event, or by an id
+used in both), so the one fold (:func:`engine.fold.fold`) runs on each partition alone and the
+union of the partitions' spells is the spells of the whole log. Only one partition's columns
+are in memory at a time; DuckDB reads the log and sorts it into partitions on disk.
+
+The output directory holds, per partition ``part-NNNNN/``: ``events.parquet`` (the rows of a
+store's ``event_log``, with the log's global ``seq``: the line of the record in the log),
+``spells.parquet`` and ``spells_in_force.parquet`` (the columns of a store's ``spells`` and
+``spells_in_force`` tables) and ``problems.jsonl``; and ``manifest.json`` (version, partitions,
+counts, source). It is written into a temporary directory beside ``DIR`` and renamed into place
+only when every partition folded without a problem: a refused or interrupted compile leaves
+nothing that looks complete.
+
+:func:`fold_partition` is a pure function of its task's files: ``engine.distributed`` runs the
+same function as Dask tasks.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import os
+import shutil
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import attrs
+import duckdb
+import numpy as np
+
+from .. import __version__
+from ..events.codec import FIELD_ORDER
+from ..events.errors import Problem, TimelineError, ValidationFailed
+from .fold import fold
+from .fold.checks import check_records
+from .fold.duck import TEXT_COLUMNS, load_store
+from .spells_table import write_spells
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MANIFEST",
+    "Compiled",
+    "PartitionResult",
+    "PartitionTask",
+    "assign_partitions",
+    "compile_log",
+    "fold_partition",
+]
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+EVENTS_PER_PARTITION = 2_000_000  # the default partition size: a partition's fold needs ~0.3 GB per million
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+_SOURCE_KEYS = ("title", "ref", "quote", "url", "page", "author", "publisher", "issued")
+_FIELDS = tuple(c for c in TEXT_COLUMNS if c != "recorded")  # staged as text; recorded as recorded_text
+_PROBLEMS_RETURNED = 1000  # problems a task sends back (all of them are in its problems.jsonl)
+
+Runner = Callable[[Callable, Sequence], list]  # (function, tasks) -> results, in order
+
+
+def _q(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+# -- reading the log ------------------------------------------------------------------------
+def _sources_json(expr: str, struct_type: str | None) -> str:
+    """SQL: the sources of a record as the interchange's JSON text (absent keys left out)."""
+    if struct_type is None:
+        return "NULL::VARCHAR"
+    if struct_type in {"VARCHAR", "JSON"}:
+        return f"CAST({expr} AS VARCHAR)"
+    text = f"CAST(to_json({expr}) AS VARCHAR)"
+    # the typed Parquet export keeps a numeric page apart from a textual one
+    text = f"""regexp_replace({text}, '"page":null,"page_number":(-?[0-9]+)', '"page":\\1', 'g')"""
+    keys = "|".join((*_SOURCE_KEYS[2:], "page_number"))
+    text = f"""regexp_replace({text}, ',"({keys})":null', '', 'g')"""
+    return f"""regexp_replace({text}, '\\{{"({keys})":null,', '{{', 'g')"""
+
+
+def _record_json() -> str:
+    """SQL: the interchange record of a staged row (fields in order, absent ones left out)."""
+    parts = []
+    for c in FIELD_ORDER:
+        if c == "sources":
+            parts.append("""'"sources":' || sources""")
+        elif c == "recorded":
+            parts.append("""'"recorded":' || CAST(to_json(recorded_text) AS VARCHAR)""")
+        else:
+            parts.append(f"""'"{c}":' || CAST(to_json({c}) AS VARCHAR)""")
+    return "'{' || concat_ws(',', " + ", ".join(parts) + ") || '}'"
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {r[0]: str(r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+
+
+def _stage(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
+    """The log as the view ``src`` (seq = its line, the interchange fields as text, sources as
+    JSON text, the record's JSON); whether the log has a ``sources`` field at all."""
+    p = _q(str(source))
+    if source.suffix.lower() == ".parquet":
+        relation = f"read_parquet({p}, file_row_number = true)"
+        try:
+            types = _columns(con, relation)
+        except duckdb.Error as e:
+            raise TimelineError(f"{source}: not a readable Parquet file ({str(e).splitlines()[0]})") from None
+        seq = "file_row_number + 1"
+    else:
+        try:
+            # formats no date has, so that dates stay the text they are
+            con.execute(
+                f"CREATE TABLE raw AS SELECT * FROM read_json({p}, format = 'newline_delimited', "
+                "dateformat = '%d!!%m', timestampformat = '%d!!%m')"
+            )
+        except duckdb.Error as e:
+            raise TimelineError(
+                f"{source}: not readable as JSON lines ({str(e).splitlines()[0][:200]}); "
+                "`timeline validate` gives the exact problems"
+            ) from None
+        relation, seq = "raw", "rowid + 1"
+        types = _columns(con, relation)
+    missing = [c for c in ("id", "date", "subject", "kind") if c not in types]
+    if missing:
+        raise TimelineError(f"{source}: field {missing[0]!r} is in no record (expected the interchange fields)")
+    derived = ("date_lo", "date_hi", "effective_from", "effective_to", "recorded_text", "file_row_number", "v")
+    for col, typ in types.items():
+        if col in derived or col == "sources":
+            continue
+        if col not in TEXT_COLUMNS:
+            raise TimelineError(f"{source}: field {col!r} is not an event field; `timeline validate` says where")
+        if typ != "VARCHAR" and not (col == "recorded" and typ.startswith("TIMESTAMP")):
+            raise TimelineError(f"{source}: field {col!r} holds {typ} values, expected text")
+    sources_type = types.get("sources")
+    if sources_type is not None and sources_type not in ("VARCHAR", "JSON"):
+        fields = set(_struct_fields(sources_type))
+        if not sources_type.endswith("[]") or not fields <= {*_SOURCE_KEYS, "page_number"}:
+            raise TimelineError(
+                f"{source}: 'sources' is not a list of {{title, ref, quote?, url?, page?}} in every record"
+            )
+    if "recorded_text" in types:
+        recorded = "recorded_text"
+    elif types.get("recorded", "VARCHAR") == "VARCHAR":
+        recorded = "recorded" if "recorded" in types else "NULL::VARCHAR"
+    else:
+        recorded = "strftime(recorded AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')"
+    fields = ", ".join(c if c in types else f"NULL::VARCHAR AS {c}" for c in _FIELDS)
+    version = "CAST(v AS VARCHAR)" if "v" in types else "NULL::VARCHAR"
+    con.execute(
+        f"CREATE VIEW src_fields AS SELECT {seq} AS seq, {fields}, {recorded} AS recorded_text, "
+        f"{_sources_json('sources', sources_type)} AS sources, {version} AS v FROM {relation}"
+    )
+    con.execute(f"CREATE VIEW src AS SELECT *, {_record_json()} AS record FROM src_fields")
+    return sources_type is not None
+
+
+def _struct_fields(typ: str) -> list[str]:
+    inner = typ[typ.find("(") + 1 : typ.rfind(")")]
+    return [part.strip().split(" ")[0].strip('"') for part in inner.split(",") if part.strip()]
+
+
+# -- partitions -----------------------------------------------------------------------------
+def assign_partitions(
+    sizes: dict[str, int], links: Iterable[tuple[str, str]], partitions: int
+) -> tuple[dict[str, int], int]:
+    """Subjects to partitions: subjects joined by ``links`` (lineage) stay together; the
+    lineages, largest first (ties by a stable hash of their first subject), go to the partition
+    holding the fewest events so far. Returns (subject -> partition, number of partitions),
+    never more partitions than lineages."""
+    parent: dict[str, str] = {s: s for s in sizes}
+
+    def root(s: str) -> str:
+        parent.setdefault(s, s)
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for s in list(parent):
+        groups.setdefault(root(s), []).append(s)
+    lineages = sorted((sum(sizes.get(s, 0) for s in members), min(members), members) for members in groups.values())
+    lineages.sort(key=lambda g: (-g[0], zlib.crc32(g[1].encode("utf-8")), g[1]))
+    n = max(1, min(partitions, len(lineages)))
+    load = [(0, i) for i in range(n)]
+    out: dict[str, int] = {}
+    for size, _, members in lineages:
+        total, i = heapq.heappop(load)
+        for s in members:
+            out[s] = i
+        heapq.heappush(load, (total + size, i))
+    return out, n
+
+
+def _links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Pairs of subjects a partition must hold together: a predecessor, an edit of another
+    subject's event, an id used in two subjects."""
+    rows = con.execute("""
+        SELECT subject, predecessor FROM src WHERE predecessor IS NOT NULL AND subject IS NOT NULL
+        UNION
+        SELECT a.subject, b.subject FROM src a JOIN src b ON a.retracts = b.id
+        WHERE a.subject <> b.subject
+        UNION
+        SELECT a.subject, b.subject FROM src a JOIN src b ON a.corrects = b.id
+        WHERE a.subject <> b.subject
+        UNION
+        SELECT min(subject), max(subject) FROM src WHERE id IS NOT NULL AND subject IS NOT NULL
+        GROUP BY id HAVING min(subject) <> max(subject)
+    """).fetchall()
+    # an id in three or more subjects: each of them with the first
+    rows += con.execute("""
+        SELECT first(subject ORDER BY subject), subject FROM (
+            SELECT id, subject, count(DISTINCT subject) OVER (PARTITION BY id) AS n
+            FROM (SELECT DISTINCT id, subject FROM src WHERE id IS NOT NULL AND subject IS NOT NULL)
+        ) WHERE n > 2 GROUP BY id, subject
+    """).fetchall()
+    return [(a, b) for a, b in rows if a is not None and b is not None]
+
+
+# -- one partition --------------------------------------------------------------------------
+@attrs.frozen
+class PartitionTask:
+    """What one fold needs: the partition's staged events (Parquet, any reachable path or
+    glob), the folder to write, and how to name the log in problems."""
+
+    index: int
+    events: str
+    out: str
+    label: str
+    has_sources: bool
+
+
+@attrs.frozen
+class PartitionResult:
+    index: int
+    events: int
+    spells: int
+    in_force: int
+    problem_count: int
+    problems: tuple[Problem, ...]
+
+
+def _problem_json(p: Problem) -> str:
+    return json.dumps({"file": p.file, "line": p.line, "id": p.event_id, "message": p.message}, ensure_ascii=False)
+
+
+def _dates(ordinals: np.ndarray, known: np.ndarray) -> np.ndarray:
+    out = np.full(len(ordinals), None, dtype=object)
+    for i in np.flatnonzero(known).tolist():
+        out[i] = date.fromordinal(int(ordinals[i]))
+    return out
+
+
+def fold_partition(task: PartitionTask) -> PartitionResult:
+    """Fold one partition and write its events, spells and problems into ``task.out``."""
+    out = Path(task.out)
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config=_CONFIG)
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"CREATE VIEW event_log AS SELECT * FROM read_parquet({_q(task.events)})")
+        cols, seq = load_store(con, task.label)
+        n = len(cols)
+        # the record rules, on the partition's own columns (``bulk_log`` with sources and version)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE bulk_log AS SELECT b.*, "
+            """from_json(e.sources, '[{"title": "VARCHAR", "ref": "VARCHAR"}]') AS sources, e.v """
+            "FROM bulk_log b JOIN event_log e ON e.seq = b.store_seq ORDER BY b.seq"
+        )
+        check_records(con, cols, task.label, task.has_sources)
+        # problems of records name their line in the log, not in the partition
+        cols.record_problems = [
+            attrs.evolve(p, line=int(seq[p.line - 1])) if 0 < p.line <= n else p for p in cols.record_problems
+        ]
+        folded = fold(cols)
+        problems = folded.problems
+        with (out / "problems.jsonl").open("w", encoding="utf-8") as f:
+            f.writelines(_problem_json(p) + "\n" for p in problems)
+        if problems:
+            return PartitionResult(task.index, n, 0, 0, len(problems), tuple(problems[:_PROBLEMS_RETURNED]))
+        write_spells(con, folded, store_seq=seq)
+        known = cols.when >= 0
+        code = np.where(known, cols.when, 0)
+        whens = np.append(cols.whens.astype(object), np.array([None], dtype=object))
+        con.register(
+            "partition_whens",
+            {
+                "seq": np.asarray(seq, dtype=np.int64),
+                "when_text": whens[np.where(known, cols.when, -1)],
+                "eff_lo": _dates(cols.when_lo[code], known),
+                "eff_hi": _dates(cols.when_hi[code], known),
+            },
+        )
+        fields = ", ".join(f"e.{c}" for c in _FIELDS)
+        con.execute(
+            f"COPY (SELECT e.seq, {fields}, e.sources, TRY_CAST(e.recorded_text AS TIMESTAMPTZ) AS recorded, "
+            "e.recorded_text, w.when_text::VARCHAR AS when_text, w.eff_lo::DATE AS eff_lo, "
+            "w.eff_hi::DATE AS eff_hi, e.record, e.v "
+            "FROM event_log e JOIN partition_whens w USING (seq) ORDER BY e.seq) "
+            f"TO {_q(str(out / 'events.parquet'))} (FORMAT parquet)"
+        )
+        con.execute(f"COPY (SELECT * FROM spells) TO {_q(str(out / 'spells.parquet'))} (FORMAT parquet)")
+        con.execute(
+            f"COPY (SELECT * FROM spells_in_force ORDER BY seq) TO {_q(str(out / 'spells_in_force.parquet'))} "
+            "(FORMAT parquet)"
+        )
+        spells = con.execute("SELECT count(*) FROM spells").fetchall()[0][0]
+        return PartitionResult(task.index, n, int(spells), int(folded.live.sum()), 0, ())
+    finally:
+        con.close()
+
+
+def _sequential(fn: Callable, tasks: Sequence) -> list:
+    return [fn(t) for t in tasks]
+
+
+# -- the whole log --------------------------------------------------------------------------
+@attrs.frozen
+class Compiled:
+    """What ``compile_log`` wrote (the manifest's content)."""
+
+    out: Path
+    partitions: int
+    events: int
+    spells: int
+    runner: str
+
+
+def _check_out(out: Path) -> None:
+    if out.is_symlink():
+        raise TimelineError(f"{out}: is a symbolic link; give the path of a folder to write")
+    if out.exists() and not (out.is_dir() and (out / MANIFEST).is_file()):
+        what = "a folder that is not a compiled log" if out.is_dir() else "a file"
+        raise TimelineError(f"{out}: is {what}; give a new folder (or an earlier output of timeline compile)")
+    if not out.parent.is_dir():
+        raise TimelineError(f"{out}: folder {out.parent} does not exist")
+
+
+def compile_log(
+    source: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    partitions: int | None = None,
+    runner: Runner | None = None,
+    runner_name: str = "in process",
+    memory_limit: str = "2GB",
+) -> Compiled:
+    """Compile the log ``source`` (JSON lines or Parquet) into the folder ``out``, partition by
+    partition (``partitions``: how many; by default one per two million events). ``runner``
+    maps the fold over the partitions (in this process by default; ``engine.distributed``
+    gives Dask's). Raises ``ValidationFailed`` with every problem, writing nothing."""
+    source, out = Path(source), Path(out)
+    if not source.is_file():
+        raise TimelineError(f"{source}: no such file")
+    if partitions is not None and partitions < 1:
+        raise TimelineError(f"--partitions must be at least 1, not {partitions}")
+    _check_out(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        work = tmp / "_work"
+        work.mkdir()
+        con = duckdb.connect(str(work / "stage.duckdb"), config=_CONFIG)
+        try:
+            con.execute("SET enable_progress_bar = false")
+            con.execute(f"SET memory_limit = {_q(memory_limit)}")
+            con.execute(f"SET temp_directory = {_q(str(work / 'spill'))}")
+            has_sources = _stage(con, source)
+            sizes = dict(
+                con.execute("SELECT subject, count(*) FROM src WHERE subject IS NOT NULL GROUP BY subject").fetchall()
+            )
+            total = con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+            wanted = partitions or max(1, math.ceil(total / EVENTS_PER_PARTITION))
+            part_of, n = assign_partitions(sizes, _links(con), wanted)
+            con.register(
+                "part_of_frame",
+                {
+                    "subject": np.array(list(part_of), dtype=object),
+                    "part": np.array(list(part_of.values()), dtype=np.int32),
+                },
+            )
+            con.execute(
+                "CREATE TABLE part_of AS SELECT subject::VARCHAR AS subject, part::INTEGER AS part FROM part_of_frame"
+            )
+            con.unregister("part_of_frame")
+            con.execute(
+                "COPY (SELECT s.*, COALESCE(p.part, 0) AS part FROM src s LEFT JOIN part_of p USING (subject)) "
+                f"TO {_q(str(work / 'input'))} (FORMAT parquet, PARTITION_BY (part))"
+            )
+        finally:
+            con.close()
+        (work / "stage.duckdb").unlink()
+        tasks = []
+        for i in range(n):
+            folder = work / "input" / f"part={i}"
+            if folder.is_dir():
+                tasks.append(
+                    PartitionTask(i, str(folder / "*.parquet"), str(tmp / f"part-{i:05d}"), str(source), has_sources)
+                )
+        results: list[PartitionResult] = (runner or _sequential)(fold_partition, tasks)
+        problems = sorted((p for r in results for p in r.problems), key=lambda p: (p.line, p.message))
+        if problems:
+            raise ValidationFailed(problems)
+        shutil.rmtree(work)
+        done = sorted(results, key=lambda r: r.index)
+        manifest = {
+            "format": "timeline-compiled",
+            "version": FORMAT_VERSION,
+            "written_by": f"timeline-engine {__version__}",
+            "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "source": {"path": str(source), "bytes": source.stat().st_size},
+            "partitions": [
+                {
+                    "name": f"part-{r.index:05d}",
+                    "events": r.events,
+                    "spells": r.spells,
+                    "in_force": r.in_force,
+                    "problems": r.problem_count,
+                }
+                for r in done
+            ],
+            "counts": {
+                "events": sum(r.events for r in done),
+                "spells": sum(r.spells for r in done),
+                "in_force": sum(r.in_force for r in done),
+                "subjects": len(sizes),
+                "problems": 0,
+            },
+            "runner": runner_name,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        _swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Compiled(out, len(done), manifest["counts"]["events"], manifest["counts"]["spells"], runner_name)
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Rename the finished folder into place; an earlier output is moved aside first and removed
+    after (a folder cannot be replaced by one rename)."""
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
