@@ -25,6 +25,7 @@ from ..events.parties import normalize_name as _norm
 from ..events.vocabulary import FULL_STANDING, KIND_ORDER, LIFECYCLE_KINDS, ORGANIZATION_STANDINGS, TREATY_STANDINGS
 from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
+from .compiled import is_compiled, open_compiled
 from .duck import one_row
 from .fold import in_replay_order
 from .frames import Events
@@ -131,9 +132,13 @@ class Timeline:
         store: str | os.PathLike[str] | None = None,
         as_known: datetime | str | None = None,
     ) -> Timeline:
-        """The bundled catalog by default; or event files/folders; or a DuckDB store."""
+        """The bundled catalog by default; or event files/folders; or a DuckDB store, or a folder
+        written by ``timeline compile`` (as ``store`` or as the one path)."""
+        if store is None and isinstance(events, (str, os.PathLike)) and is_compiled(events):
+            store = events  # a folder written by ``timeline compile``
         if store is not None:
-            return cls.from_store(Store.open(store, read_only=True), as_known=as_known)
+            opened = open_compiled(store) if is_compiled(store) else Store.open(store, read_only=True)
+            return cls.from_store(opened, as_known=as_known)
         if events is None:
             paths: list[str | os.PathLike[str]] = list(catalog_paths())
             origin = "catalog"
