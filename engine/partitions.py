@@ -194,7 +194,7 @@ def assign_partitions(
         groups.setdefault(root(s), []).append(s)
     lineages = sorted((sum(sizes.get(s, 0) for s in members), min(members), members) for members in groups.values())
     lineages.sort(key=lambda g: (-g[0], zlib.crc32(g[1].encode("utf-8")), g[1]))
-    n = max(1, min(partitions, len(lineages)))
+    n = max(1, min(partitions, sum(1 for size, _, _ in lineages if size)))  # no partition without events
     load = [(0, i) for i in range(n)]
     out: dict[str, int] = {}
     for size, _, members in lineages:
