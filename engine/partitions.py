@@ -36,12 +36,12 @@ import duckdb
 import numpy as np
 
 from .. import __version__
-from ..events.codec import FIELD_ORDER
 from ..events.errors import Problem, TimelineError, ValidationFailed
 from .fold import fold
 from .fold.checks import check_records
-from .fold.duck import TEXT_COLUMNS, load_store
+from .fold.duck import load_store
 from .spells_table import write_spells
+from .staging import FIELDS, stage_log
 
 __all__ = [
     "FORMAT_VERSION",
@@ -61,8 +61,6 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
-_SOURCE_KEYS = ("title", "ref", "quote", "url", "page", "author", "publisher", "issued")
-_FIELDS = tuple(c for c in TEXT_COLUMNS if c != "recorded")  # staged as text; recorded as recorded_text
 _PROBLEMS_RETURNED = 1000  # problems a task sends back (all of them are in its problems.jsonl)
 
 Runner = Callable[[Callable, Sequence], list]  # (function, tasks) -> results, in order
@@ -70,102 +68,6 @@ Runner = Callable[[Callable, Sequence], list]  # (function, tasks) -> results, i
 
 def _q(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
-
-
-# -- reading the log ------------------------------------------------------------------------
-def _sources_json(expr: str, struct_type: str | None) -> str:
-    """SQL: the sources of a record as the interchange's JSON text (absent keys left out)."""
-    if struct_type is None:
-        return "NULL::VARCHAR"
-    if struct_type in {"VARCHAR", "JSON"}:
-        return f"CAST({expr} AS VARCHAR)"
-    text = f"CAST(to_json({expr}) AS VARCHAR)"
-    # the typed Parquet export keeps a numeric page apart from a textual one
-    text = f"""regexp_replace({text}, '"page":null,"page_number":(-?[0-9]+)', '"page":\\1', 'g')"""
-    keys = "|".join((*_SOURCE_KEYS[2:], "page_number"))
-    text = f"""regexp_replace({text}, ',"({keys})":null', '', 'g')"""
-    return f"""regexp_replace({text}, '\\{{"({keys})":null,', '{{', 'g')"""
-
-
-def _record_json() -> str:
-    """SQL: the interchange record of a staged row (fields in order, absent ones left out)."""
-    parts = []
-    for c in FIELD_ORDER:
-        if c == "sources":
-            parts.append("""'"sources":' || sources""")
-        elif c == "recorded":
-            parts.append("""'"recorded":' || CAST(to_json(recorded_text) AS VARCHAR)""")
-        else:
-            parts.append(f"""'"{c}":' || CAST(to_json({c}) AS VARCHAR)""")
-    return "'{' || concat_ws(',', " + ", ".join(parts) + ") || '}'"
-
-
-def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
-    return {r[0]: str(r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
-
-
-def _stage(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
-    """The log as the view ``src`` (seq = its line, the interchange fields as text, sources as
-    JSON text, the record's JSON); whether the log has a ``sources`` field at all."""
-    p = _q(str(source))
-    if source.suffix.lower() == ".parquet":
-        relation = f"read_parquet({p}, file_row_number = true)"
-        try:
-            types = _columns(con, relation)
-        except duckdb.Error as e:
-            raise TimelineError(f"{source}: not a readable Parquet file ({str(e).splitlines()[0]})") from None
-        seq = "file_row_number + 1"
-    else:
-        try:
-            # formats no date has, so that dates stay the text they are
-            con.execute(
-                f"CREATE TABLE raw AS SELECT * FROM read_json({p}, format = 'newline_delimited', "
-                "dateformat = '%d!!%m', timestampformat = '%d!!%m')"
-            )
-        except duckdb.Error as e:
-            raise TimelineError(
-                f"{source}: not readable as JSON lines ({str(e).splitlines()[0][:200]}); "
-                "`timeline validate` gives the exact problems"
-            ) from None
-        relation, seq = "raw", "rowid + 1"
-        types = _columns(con, relation)
-    missing = [c for c in ("id", "date", "subject", "kind") if c not in types]
-    if missing:
-        raise TimelineError(f"{source}: field {missing[0]!r} is in no record (expected the interchange fields)")
-    derived = ("date_lo", "date_hi", "effective_from", "effective_to", "recorded_text", "file_row_number", "v")
-    for col, typ in types.items():
-        if col in derived or col == "sources":
-            continue
-        if col not in TEXT_COLUMNS:
-            raise TimelineError(f"{source}: field {col!r} is not an event field; `timeline validate` says where")
-        if typ != "VARCHAR" and not (col == "recorded" and typ.startswith("TIMESTAMP")):
-            raise TimelineError(f"{source}: field {col!r} holds {typ} values, expected text")
-    sources_type = types.get("sources")
-    if sources_type is not None and sources_type not in ("VARCHAR", "JSON"):
-        fields = set(_struct_fields(sources_type))
-        if not sources_type.endswith("[]") or not fields <= {*_SOURCE_KEYS, "page_number"}:
-            raise TimelineError(
-                f"{source}: 'sources' is not a list of {{title, ref, quote?, url?, page?}} in every record"
-            )
-    if "recorded_text" in types:
-        recorded = "recorded_text"
-    elif types.get("recorded", "VARCHAR") == "VARCHAR":
-        recorded = "recorded" if "recorded" in types else "NULL::VARCHAR"
-    else:
-        recorded = "strftime(recorded AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')"
-    fields = ", ".join(c if c in types else f"NULL::VARCHAR AS {c}" for c in _FIELDS)
-    version = "CAST(v AS VARCHAR)" if "v" in types else "NULL::VARCHAR"
-    con.execute(
-        f"CREATE VIEW src_fields AS SELECT {seq} AS seq, {fields}, {recorded} AS recorded_text, "
-        f"{_sources_json('sources', sources_type)} AS sources, {version} AS v FROM {relation}"
-    )
-    con.execute(f"CREATE VIEW src AS SELECT *, {_record_json()} AS record FROM src_fields")
-    return sources_type is not None
-
-
-def _struct_fields(typ: str) -> list[str]:
-    inner = typ[typ.find("(") + 1 : typ.rfind(")")]
-    return [part.strip().split(" ")[0].strip('"') for part in inner.split(",") if part.strip()]
 
 
 # -- partitions -----------------------------------------------------------------------------
@@ -304,7 +206,7 @@ def fold_partition(task: PartitionTask) -> PartitionResult:
                 "eff_hi": _dates(cols.when_hi[code], known),
             },
         )
-        fields = ", ".join(f"e.{c}" for c in _FIELDS)
+        fields = ", ".join(f"e.{c}" for c in FIELDS)
         con.execute(
             f"COPY (SELECT e.seq, {fields}, e.sources, TRY_CAST(e.recorded_text AS TIMESTAMPTZ) AS recorded, "
             "e.recorded_text, w.when_text::VARCHAR AS when_text, w.eff_lo::DATE AS eff_lo, "
@@ -376,7 +278,7 @@ def compile_log(
             con.execute("SET enable_progress_bar = false")
             con.execute(f"SET memory_limit = {_q(memory_limit)}")
             con.execute(f"SET temp_directory = {_q(str(work / 'spill'))}")
-            has_sources = _stage(con, source)
+            has_sources = stage_log(con, source)
             sizes = dict(
                 con.execute("SELECT subject, count(*) FROM src WHERE subject IS NOT NULL GROUP BY subject").fetchall()
             )
@@ -414,6 +316,13 @@ def compile_log(
             raise ValidationFailed(problems)
         shutil.rmtree(work)
         done = sorted(results, key=lambda r: r.index)
+        counts = {
+            "events": sum(r.events for r in done),
+            "spells": sum(r.spells for r in done),
+            "in_force": sum(r.in_force for r in done),
+            "subjects": len(sizes),
+            "problems": 0,
+        }
         manifest = {
             "format": "timeline-compiled",
             "version": FORMAT_VERSION,
@@ -430,13 +339,7 @@ def compile_log(
                 }
                 for r in done
             ],
-            "counts": {
-                "events": sum(r.events for r in done),
-                "spells": sum(r.spells for r in done),
-                "in_force": sum(r.in_force for r in done),
-                "subjects": len(sizes),
-                "problems": 0,
-            },
+            "counts": counts,
             "runner": runner_name,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -444,7 +347,7 @@ def compile_log(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Compiled(out, len(done), manifest["counts"]["events"], manifest["counts"]["spells"], runner_name)
+    return Compiled(out, len(done), counts["events"], counts["spells"], runner_name)
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
