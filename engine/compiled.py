@@ -19,6 +19,7 @@ from ..events.codec import FIELD_ORDER
 from ..events.errors import StoreError
 from .partitions import FORMAT_VERSION, MANIFEST
 from .spells_table import VIEWS_SQL
+from .staging import record_json
 from .store import CONFIG, SCHEMA_VERSION, Store
 
 __all__ = ["is_compiled", "open_compiled", "read_manifest"]
@@ -105,14 +106,19 @@ def open_compiled(path: str | os.PathLike[str]) -> Store:
             con.execute(f"SET allowed_paths = {_sql_list([p for paths in views.values() for p in paths])}")
             for view, paths in views.items():
                 # a record that does not say when it was recorded was always known (as in the fold)
-                replace = " REPLACE (COALESCE(recorded, '-infinity'::TIMESTAMPTZ) AS recorded)" * (view == "event_log")
-                con.execute(f"CREATE VIEW {view} AS SELECT *{replace} FROM read_parquet({_sql_list(paths)})")
+                # and its interchange record is made when read (a question reads few rows)
+                extra = (
+                    f" REPLACE (COALESCE(recorded, '-infinity'::TIMESTAMPTZ) AS recorded), {record_json()} AS record"
+                    if view == "event_log"
+                    else ""
+                )
+                con.execute(f"CREATE VIEW {view} AS SELECT *{extra} FROM read_parquet({_sql_list(paths)})")
         else:  # an empty log: the tables of an empty store
             con.execute(
                 "CREATE TABLE event_log (seq BIGINT, "
                 + ", ".join(f"{c} VARCHAR" for c in _TEXT)
                 + ", sources VARCHAR, recorded TIMESTAMPTZ, recorded_text VARCHAR, when_text VARCHAR, "
-                "eff_lo DATE, eff_hi DATE, record VARCHAR, v VARCHAR)"
+                "eff_lo DATE, eff_hi DATE, v VARCHAR, record VARCHAR)"
             )
             con.execute(
                 "CREATE TABLE spells (family VARCHAR, subject VARCHAR, thing VARCHAR, value VARCHAR, "

@@ -61,6 +61,7 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
+_EPOCH = date(1970, 1, 1).toordinal()
 _PROBLEMS_RETURNED = 1000  # problems a task sends back (all of them are in its problems.jsonl)
 
 Runner = Callable[[Callable, Sequence], list]  # (function, tasks) -> results, in order
@@ -113,23 +114,23 @@ def _links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     rows = con.execute("""
         SELECT subject, predecessor FROM src WHERE predecessor IS NOT NULL AND subject IS NOT NULL
         UNION
-        SELECT a.subject, b.subject FROM src a JOIN src b ON a.retracts = b.id
-        WHERE a.subject <> b.subject
-        UNION
-        SELECT a.subject, b.subject FROM src a JOIN src b ON a.corrects = b.id
-        WHERE a.subject <> b.subject
-        UNION
-        SELECT min(subject), max(subject) FROM src WHERE id IS NOT NULL AND subject IS NOT NULL
-        GROUP BY id HAVING min(subject) <> max(subject)
+        SELECT e.subject, s.subject FROM src s JOIN (
+            SELECT subject, retracts AS target FROM src WHERE retracts IS NOT NULL
+            UNION ALL SELECT subject, corrects FROM src WHERE corrects IS NOT NULL
+        ) e ON s.id = e.target
+        WHERE s.subject IS NOT NULL AND e.subject IS NOT NULL AND s.subject <> e.subject
     """).fetchall()
-    # an id in three or more subjects: each of them with the first
-    rows += con.execute("""
-        SELECT first(subject ORDER BY subject), subject FROM (
-            SELECT id, subject, count(DISTINCT subject) OVER (PARTITION BY id) AS n
-            FROM (SELECT DISTINCT id, subject FROM src WHERE id IS NOT NULL AND subject IS NOT NULL)
-        ) WHERE n > 2 GROUP BY id, subject
+    # ids used more than once (found by their hashes first: most logs have none)
+    repeated = con.execute("""
+        SELECT DISTINCT id, subject FROM src
+        WHERE subject IS NOT NULL AND hash(id) IN (
+            SELECT hash(id) FROM src WHERE id IS NOT NULL GROUP BY hash(id) HAVING count(*) > 1
+        ) ORDER BY id, subject
     """).fetchall()
-    return [(a, b) for a, b in rows if a is not None and b is not None]
+    first: dict[str, str] = {}
+    for eid, subject in repeated:
+        rows.append((first.setdefault(eid, subject), subject))
+    return [(a, b) for a, b in rows if a is not None and b is not None and a != b]
 
 
 # -- one partition --------------------------------------------------------------------------
@@ -157,13 +158,6 @@ class PartitionResult:
 
 def _problem_json(p: Problem) -> str:
     return json.dumps({"file": p.file, "line": p.line, "id": p.event_id, "message": p.message}, ensure_ascii=False)
-
-
-def _dates(ordinals: np.ndarray, known: np.ndarray) -> np.ndarray:
-    out = np.full(len(ordinals), None, dtype=object)
-    for i in np.flatnonzero(known).tolist():
-        out[i] = date.fromordinal(int(ordinals[i]))
-    return out
 
 
 def fold_partition(task: PartitionTask) -> PartitionResult:
@@ -202,15 +196,17 @@ def fold_partition(task: PartitionTask) -> PartitionResult:
             {
                 "seq": np.asarray(seq, dtype=np.int64),
                 "when_text": whens[np.where(known, cols.when, -1)],
-                "eff_lo": _dates(cols.when_lo[code], known),
-                "eff_hi": _dates(cols.when_hi[code], known),
+                "lo": np.where(known, cols.when_lo[code] - _EPOCH, -1).astype(np.int32),
+                "hi": np.where(known, cols.when_hi[code] - _EPOCH, -1).astype(np.int32),
+                "known": known,
             },
         )
         fields = ", ".join(f"e.{c}" for c in FIELDS)
         con.execute(
             f"COPY (SELECT e.seq, {fields}, e.sources, TRY_CAST(e.recorded_text AS TIMESTAMPTZ) AS recorded, "
-            "e.recorded_text, w.when_text::VARCHAR AS when_text, w.eff_lo::DATE AS eff_lo, "
-            "w.eff_hi::DATE AS eff_hi, e.record, e.v "
+            "e.recorded_text, w.when_text::VARCHAR AS when_text, "
+            "CASE WHEN w.known THEN DATE '1970-01-01' + w.lo END AS eff_lo, "
+            "CASE WHEN w.known THEN DATE '1970-01-01' + w.hi END AS eff_hi, e.v "
             "FROM event_log e JOIN partition_whens w USING (seq) ORDER BY e.seq) "
             f"TO {_q(str(out / 'events.parquet'))} (FORMAT parquet)"
         )

@@ -1,7 +1,8 @@
 """A log read by DuckDB for ``timeline compile`` (``engine.partitions``), without a Python object
 per record: JSON lines or Parquet (the interchange columns as text, or the typed export) as the
 view ``src``: ``seq`` (the record's line), the interchange fields as text, ``sources`` as the
-interchange's JSON text, the version ``v`` and ``record``, the record's JSON as a store keeps it.
+interchange's JSON text and the version ``v``; :func:`record_json` gives the record's JSON as a
+store keeps it, computed when read (``engine.compiled``) for the few rows a question reads.
 What cannot be read as columns (a field that is not an event field, a value of the wrong type)
 is one line naming the file.
 """
@@ -16,7 +17,7 @@ from ..events.codec import FIELD_ORDER
 from ..events.errors import TimelineError
 from .fold.duck import TEXT_COLUMNS
 
-__all__ = ["FIELDS", "stage_log"]
+__all__ = ["FIELDS", "record_json", "stage_log"]
 
 _SOURCE_KEYS = ("title", "ref", "quote", "url", "page", "author", "publisher", "issued")
 FIELDS = tuple(c for c in TEXT_COLUMNS if c != "recorded")  # staged as text; recorded as recorded_text
@@ -40,7 +41,7 @@ def _sources_json(expr: str, struct_type: str | None) -> str:
     return f"""regexp_replace({text}, '\\{{"({keys})":null,', '{{', 'g')"""
 
 
-def _record_json() -> str:
+def record_json() -> str:
     """SQL: the interchange record of a staged row (fields in order, absent ones left out)."""
     parts = []
     for c in FIELD_ORDER:
@@ -59,7 +60,7 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
 
 def stage_log(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
     """The log as the view ``src`` (seq = its line, the interchange fields as text, sources as
-    JSON text, the record's JSON); whether the log has a ``sources`` field at all."""
+    JSON text); whether the log has a ``sources`` field at all."""
     p = _q(str(source))
     if source.suffix.lower() == ".parquet":
         relation = f"read_parquet({p}, file_row_number = true)"
@@ -109,10 +110,9 @@ def stage_log(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
     fields = ", ".join(c if c in types else f"NULL::VARCHAR AS {c}" for c in FIELDS)
     version = "CAST(v AS VARCHAR)" if "v" in types else "NULL::VARCHAR"
     con.execute(
-        f"CREATE VIEW src_fields AS SELECT {seq} AS seq, {fields}, {recorded} AS recorded_text, "
+        f"CREATE VIEW src AS SELECT {seq} AS seq, {fields}, {recorded} AS recorded_text, "
         f"{_sources_json('sources', sources_type)} AS sources, {version} AS v FROM {relation}"
     )
-    con.execute(f"CREATE VIEW src AS SELECT *, {_record_json()} AS record FROM src_fields")
     return sources_type is not None
 
 
