@@ -24,7 +24,7 @@ def compile_cmd(
     out: Annotated[Path, typer.Option("--out", help="The folder to write (replaced only when the compile succeeds).")],
     partitions: Annotated[
         int | None,
-        typer.Option("--partitions", min=1, help="How many partitions (default: one per two million events)."),
+        typer.Option("--partitions", min=1, help="How many partitions (default: one per million events)."),
     ] = None,
     dask: Annotated[
         str | None,

@@ -56,7 +56,7 @@ __all__ = [
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-EVENTS_PER_PARTITION = 2_000_000  # the default partition size: a partition's fold needs ~0.3 GB per million
+EVENTS_PER_PARTITION = 1_000_000  # the default partition size: about 0.5 GB of memory per partition
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
@@ -256,7 +256,7 @@ def compile_log(
     memory_limit: str = "2GB",
 ) -> Compiled:
     """Compile the log ``source`` (JSON lines or Parquet) into the folder ``out``, partition by
-    partition (``partitions``: how many; by default one per two million events). ``runner``
+    partition (``partitions``: how many; by default one per million events). ``runner``
     maps the fold over the partitions (in this process by default; ``engine.distributed``
     gives Dask's). Raises ``ValidationFailed`` with every problem, writing nothing."""
     source, out = Path(source), Path(out)
