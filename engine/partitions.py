@@ -62,7 +62,12 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False,
 }
 _EPOCH = date(1970, 1, 1).toordinal()
-_PROBLEMS_RETURNED = 1000  # problems a task sends back (all of them are in its problems.jsonl)
+_PROBLEMS_RETURNED = 1000
+# events by subject (then seq) and spells by subject, in small row groups: a question about one
+# subject reads only the row groups whose statistics can hold it
+_PARQUET = (
+    "(FORMAT parquet, ROW_GROUP_SIZE 16384)"  # problems a task sends back (all of them are in its problems.jsonl)
+)
 
 Runner = Callable[[Callable, Sequence], list]  # (function, tasks) -> results, in order
 
@@ -207,10 +212,10 @@ def fold_partition(task: PartitionTask) -> PartitionResult:
             "e.recorded_text, w.when_text::VARCHAR AS when_text, "
             "CASE WHEN w.known THEN DATE '1970-01-01' + w.lo END AS eff_lo, "
             "CASE WHEN w.known THEN DATE '1970-01-01' + w.hi END AS eff_hi, e.v "
-            "FROM event_log e JOIN partition_whens w USING (seq) ORDER BY e.seq) "
-            f"TO {_q(str(out / 'events.parquet'))} (FORMAT parquet)"
+            "FROM event_log e JOIN partition_whens w USING (seq) ORDER BY e.subject, e.seq) "
+            f"TO {_q(str(out / 'events.parquet'))} {_PARQUET}"
         )
-        con.execute(f"COPY (SELECT * FROM spells) TO {_q(str(out / 'spells.parquet'))} (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * FROM spells) TO {_q(str(out / 'spells.parquet'))} {_PARQUET}")
         con.execute(
             f"COPY (SELECT * FROM spells_in_force ORDER BY seq) TO {_q(str(out / 'spells_in_force.parquet'))} "
             "(FORMAT parquet)"
