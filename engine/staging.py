@@ -62,6 +62,8 @@ def stage_log(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
     """The log as the view ``src`` (seq = its line, the interchange fields as text, sources as
     JSON text); whether the log has a ``sources`` field at all."""
     p = _q(str(source))
+    if source.stat().st_size == 0:
+        raise TimelineError(f"{source}: is empty (no events to compile)")
     if source.suffix.lower() == ".parquet":
         relation = f"read_parquet({p}, file_row_number = true)"
         try:

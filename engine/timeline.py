@@ -134,8 +134,9 @@ class Timeline:
     ) -> Timeline:
         """The bundled catalog by default; or event files/folders; or a DuckDB store, or a folder
         written by ``timeline compile`` (as ``store`` or as the one path)."""
-        if store is None and isinstance(events, (str, os.PathLike)) and is_compiled(events):
-            store = events  # a folder written by ``timeline compile``
+        one = events if isinstance(events, (str, os.PathLike)) else events[0] if events and len(events) == 1 else None
+        if store is None and one is not None and is_compiled(one):
+            store = one  # a folder written by ``timeline compile``
         if store is not None:
             opened = open_compiled(store) if is_compiled(store) else Store.open(store, read_only=True)
             return cls.from_store(opened, as_known=as_known)

@@ -65,8 +65,9 @@ def test_compile_says_what_it_wrote_in_one_line(catalog_log, tmp_path):
 def test_a_compiled_folder_answers_every_question_as_the_catalog_does(compiled, question):
     expected = run(*question, "--format", "json")
     answered = run(*question, "--format", "json", "--store", compiled)
-    assert answered.exit_code == expected.exit_code == 0
-    assert json.loads(answered.stdout) == json.loads(expected.stdout)
+    as_events = run(*question, "--format", "json", "--events", compiled)
+    assert answered.exit_code == as_events.exit_code == expected.exit_code == 0
+    assert json.loads(answered.stdout) == json.loads(as_events.stdout) == json.loads(expected.stdout)
 
 
 def test_sql_reads_the_views_of_a_compiled_folder_and_no_other_file(compiled, catalog_log):
@@ -85,7 +86,7 @@ def test_sql_reads_the_views_of_a_compiled_folder_and_no_other_file(compiled, ca
 
 def test_timeline_load_reads_a_compiled_folder_as_a_store(compiled):
     catalog = Timeline.load()
-    for tl in (Timeline.load(compiled), Timeline.load(store=compiled)):
+    for tl in (Timeline.load(compiled), Timeline.load([compiled]), Timeline.load(store=compiled)):
         assert tl.members("CSTO", "2005") == catalog.members("CSTO", "2005")
         assert tl.store is not None and tl.store.read_only
         tl.store.close()
@@ -175,10 +176,15 @@ def test_a_field_that_is_not_an_event_field_is_one_line(write_events, log, tmp_p
     assert result.stderr == f"error: {path}: field 'colour' is not an event field; `timeline validate` says where\n"
 
 
-def test_a_missing_log_is_one_line(tmp_path):
+def test_a_missing_or_empty_log_is_one_line(tmp_path):
     result = run("compile", tmp_path / "nope.jsonl", "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert result.stderr == f"error: {tmp_path / 'nope.jsonl'}: no such file\n"
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
+    result = run("compile", tmp_path / "empty.jsonl", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {tmp_path / 'empty.jsonl'}: is empty (no events to compile)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.jsonl"]
 
 
 def test_without_dask_the_dask_option_names_the_extra(catalog_log, tmp_path, monkeypatch):
