@@ -210,3 +210,11 @@ def test_as_known_reads_a_compiled_folder_as_of_a_recording_time(log, write_even
         b = run("members", "AAA", "--on", "2000", "-f", "json", "--events", path, "--as-known", when)
         assert a.exit_code == b.exit_code == 0
         assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+def test_a_local_dask_cluster_needs_a_worker(catalog_log, tmp_path):
+    pytest.importorskip("dask.distributed")
+    result = run("compile", catalog_log, "--out", tmp_path / "out", "--dask", "local[0]")
+    assert result.exit_code == 1
+    assert result.stderr == "error: --dask local[N] needs at least one worker, not 0\n"
+    assert list(tmp_path.iterdir()) == []
