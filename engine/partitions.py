@@ -36,6 +36,7 @@ import duckdb
 import numpy as np
 
 from .. import __version__
+from ..events.codec import read_jsonl
 from ..events.errors import Problem, TimelineError, ValidationFailed
 from .fold import fold
 from .fold.checks import check_records
@@ -314,7 +315,7 @@ def compile_log(
         results: list[PartitionResult] = (runner or _sequential)(fold_partition, tasks)
         problems = sorted((p for r in results for p in r.problems), key=lambda p: (p.line, p.message))
         if problems:
-            raise ValidationFailed(problems)
+            raise ValidationFailed(_said_exactly(source, problems))
         shutil.rmtree(work)
         done = sorted(results, key=lambda r: r.index)
         counts = {
@@ -349,6 +350,22 @@ def compile_log(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Compiled(out, len(done), counts["events"], counts["spells"], runner_name)
+
+
+def _said_exactly(source: Path, problems: list[Problem]) -> list[Problem]:
+    """The problems of records in a JSON-lines log (found as columns, which name only the first
+    rule a record breaks) said as ``timeline validate`` says them: those lines read again by the
+    codec, one by one."""
+    wanted = {p.line for p in problems if p.event_id is None and p.line > 0}
+    if not wanted or source.suffix.lower() != ".jsonl":
+        return problems
+    exact: list[Problem] = []
+    with source.open(encoding="utf-8", errors="replace") as f:
+        lines = (text if n in wanted else "" for n, text in enumerate(f, 1))
+        for _ in read_jsonl(lines, str(source), exact):
+            pass
+    by_line = {p.line: p for p in exact}
+    return [by_line.get(p.line, p) if p.event_id is None else p for p in problems]
 
 
 def _swap_in(tmp: Path, out: Path) -> None:

@@ -120,12 +120,13 @@ def test_problems_are_listed_as_validate_lists_them_and_nothing_is_written(log, 
     log.party("withdrew", "AAA", "KAZ", "1991-01-01")
     log.party("joined", "AAA", "KAZ", "1992-01-01")
     log.party("joined", "AAA", "KAZ", "1993-01-01")
+    log.party("joined", "BBB", "KAZ", "1993-01-01", note=" ")  # a record rule: said as validate says it
     path = write_events(log.records, "bad.jsonl")
     validated = run("validate", path)
     out = tmp_path / "out"
     result = run("compile", path, "--out", out, "--partitions", 2)
     assert result.exit_code == validated.exit_code == 1
-    assert result.stderr == validated.stderr.replace("3 problems found", "3 problems found; nothing written")
+    assert result.stderr == validated.stderr.replace("4 problems found", "4 problems found; nothing written")
     assert result.stderr.splitlines()[0] == f"{path}:2: event bbb-founded-2: predecessor CCC is not a declared subject"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]  # no folder, no partial one
 
