@@ -150,6 +150,7 @@ class PartitionTask:
     out: str
     label: str
     has_sources: bool
+    memory_limit: str = "512MB"
 
 
 @attrs.frozen
@@ -173,14 +174,19 @@ def fold_partition(task: PartitionTask) -> PartitionResult:
     con = duckdb.connect(config=_CONFIG)
     try:
         con.execute("SET enable_progress_bar = false")
+        # DuckDB's share of a worker: what it sorts beyond this goes to disk beside the output
+        con.execute(f"SET memory_limit = {_q(task.memory_limit)}")
+        con.execute(f"SET temp_directory = {_q(str(out / '_spill'))}")
         con.execute(f"CREATE VIEW event_log AS SELECT * FROM read_parquet({_q(task.events)})")
         cols, seq = load_store(con, task.label)
         n = len(cols)
         # the record rules, on the partition's own columns (``bulk_log`` with sources and version)
+        # (a view: the partition's text is held once)
+        con.execute("ALTER TABLE bulk_log RENAME TO bulk_fields")
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE bulk_log AS SELECT b.*, "
+            "CREATE TEMP VIEW bulk_log AS SELECT b.*, "
             """from_json(e.sources, '[{"title": "VARCHAR", "ref": "VARCHAR"}]') AS sources, e.v """
-            "FROM bulk_log b JOIN event_log e ON e.seq = b.store_seq ORDER BY b.seq"
+            "FROM bulk_fields b JOIN event_log e ON e.seq = b.store_seq"
         )
         check_records(con, cols, task.label, task.has_sources)
         # problems of records name their line in the log, not in the partition
@@ -225,6 +231,7 @@ def fold_partition(task: PartitionTask) -> PartitionResult:
         return PartitionResult(task.index, n, int(spells), int(folded.live.sum()), 0, ())
     finally:
         con.close()
+        shutil.rmtree(out / "_spill", ignore_errors=True)
 
 
 def _sequential(fn: Callable, tasks: Sequence) -> list:
