@@ -266,7 +266,7 @@ def compile_log(
     partitions: int | None = None,
     runner: Runner | None = None,
     runner_name: str = "in process",
-    memory_limit: str = "2GB",
+    memory_limit: str = "1GB",
 ) -> Compiled:
     """Compile the log ``source`` (JSON lines or Parquet) into the folder ``out``, partition by
     partition (``partitions``: how many; by default one per million events). ``runner``
