@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__
-from . import charts, citations, datasets, panels, queries, store
+from . import charts, citations, compile, datasets, panels, queries, store
 from .common import OneLineErrors, handles_errors
 
 __all__ = ["app", "main"]
@@ -56,6 +56,7 @@ _ROOMS: tuple[dict[str, Any], ...] = (
     charts.COMMANDS,
     citations.COMMANDS,
     panels.COMMANDS,
+    compile.COMMANDS,
 )
 for _room in _ROOMS:
     for _name, _fn in _room.items():

@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
+from ..engine.compiled import is_compiled, open_compiled
 from ..engine.store import Store
 from ..engine.timeline import Timeline
 from ..events.errors import StoreError, TimelineError, ValidationFailed
@@ -269,7 +270,12 @@ class Room(dict[str, Callable[..., Any]]):
 
 
 def open_store(path: Path, read_only: bool = False) -> Store:
-    """A store opened as asked, waiting up to ``--wait`` seconds while another process writes it."""
+    """A store opened as asked, waiting up to ``--wait`` seconds while another process writes it;
+    a folder written by ``timeline compile`` is opened read-only."""
+    if is_compiled(path):
+        if not read_only:
+            raise StoreError(f"{path}: a compiled log is read-only; import the events into a store file instead")
+        return open_compiled(path)
     return Store.open(path, read_only=read_only, wait=store_wait())
 
 

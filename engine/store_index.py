@@ -52,8 +52,12 @@ def generation(store: _Store) -> str:
 
 
 def index_folder(store: _Store) -> Path | None:
-    """Where the store's index lives (None for a store held in memory)."""
-    return None if store.path is None else Path(str(store.path) + ".index")
+    """Where the store's index lives: beside a store file, inside a compiled folder (None for a
+    store held in memory)."""
+    if store.path is None:
+        return None
+    path = Path(store.path)
+    return path / "index" if path.is_dir() else Path(str(path) + ".index")
 
 
 def open_index(store: _Store) -> SpellIndex:

@@ -27,6 +27,7 @@ from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_ST
 from . import changes, explaining
 from .aggregates import readonly_relation
 from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
+from .compiled import is_compiled, open_compiled
 from .counts import PerYear, Rosters
 from .coverage import bound, bound_state
 from .duck import one_row
@@ -76,9 +77,14 @@ class Timeline:
         store: str | os.PathLike[str] | None = None,
         as_known: datetime | str | None = None,
     ) -> Timeline:
-        """The bundled catalog by default; or event files/folders; or a DuckDB store."""
+        """The bundled catalog by default; or event files/folders; or a DuckDB store, or a folder
+        written by ``timeline compile`` (as ``store`` or as the one path)."""
+        one = events if isinstance(events, (str, os.PathLike)) else events[0] if events and len(events) == 1 else None
+        if store is None and one is not None and is_compiled(one):
+            store = one  # a folder written by ``timeline compile``
         if store is not None:
-            return cls.from_store(Store.open(store, read_only=True), as_known=as_known)
+            opened = open_compiled(store) if is_compiled(store) else Store.open(store, read_only=True)
+            return cls.from_store(opened, as_known=as_known)
         if events is None:
             paths: list[str | os.PathLike[str]] = list(catalog_paths())
             origin = "catalog"
