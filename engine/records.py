@@ -40,7 +40,9 @@ class Record(Protocol):
     origin: str
     parties: PartyNames
     store: Store | None
-    index: SpellIndex
+
+    @property
+    def index(self) -> SpellIndex: ...
 
     @property
     def raw(self) -> tuple[Entry, ...]: ...
@@ -153,17 +155,24 @@ class StoreRecord:
         self.as_known = as_known
         self.origin = str(store.path or "store")
         self._spells = "spells"
-        if as_known is None:
-            self.index = open_index(store)
-        else:
+        self._index: SpellIndex | None = None  # opened at the first question (``sql`` needs none)
+        if as_known is not None:
             folded = store.compile(as_known, target="known_spells", temp=True)
             assert store.compiled is not None
-            self.index = SpellIndex.of(folded, store.compiled[1])
+            self._index = SpellIndex.of(folded, store.compiled[1])
+            self._index.ids = self._ids
             self._spells = "known_spells"
-        self.index.ids = self._ids
         self._coverages: dict[str, Coverage] | None = None
         self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
         self._subjects = _LazySubjects(self)
+
+    @property
+    def index(self) -> SpellIndex:
+        """The store's spell index (saved beside it; folded again when missing or stale)."""
+        if self._index is None:
+            self._index = open_index(self._store)
+            self._index.ids = self._ids
+        return self._index
 
     def _records(self, where: str, params: list | None = None) -> list[Event]:
         rows = self._store.con.execute(
