@@ -526,7 +526,7 @@ class Library(Method):
         return [r.party for r in self.tl.members(subject, on=date.fromordinal(day).isoformat(), standing="member").rows]
 
     def native_diff(self, subject, d1, d2):
-        d = self.tl.diff(subject, date.fromordinal(d1).isoformat(), date.fromordinal(d2).isoformat())
+        d = self.tl.diff(subject, date.fromordinal(d1 + 1).isoformat(), date.fromordinal(d2).isoformat())
         return (
             [(r["party"], None, r["standing"]) for r in d.joined]
             + [(r["party"], r["standing"], None) for r in d.left]

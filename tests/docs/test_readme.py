@@ -85,3 +85,15 @@ def test_every_panel_example_runs(tmp_path, monkeypatch):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
     assert (tmp_path / "dyads.parquet").is_file() and (tmp_path / "sco.csv").is_file()
+
+
+def test_the_compile_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["export", "--to", "jsonl", "--out", "my-events.jsonl"])
+    compile_block = next(b for b in blocks("sh") if "timeline compile" in b)
+    outputs = []
+    for args in commands(compile_block):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        outputs.append(result.output)
+    assert "ARM" in outputs[-1] and (tmp_path / "my-events.compiled" / "manifest.json").is_file()
