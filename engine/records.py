@@ -141,6 +141,9 @@ def _within(e: Event, after: int | None, until: int | None) -> bool:
     return (after is None or lo > after) and (until is None or lo <= until)
 
 
+_LOOKUPS_BEFORE_ALL = 64  # separate reads of event ids before a record reads them all
+
+
 class StoreRecord:
     """A store's compiled spells, read subject by subject: no replay of the log.
 
@@ -163,6 +166,8 @@ class StoreRecord:
             self._index.ids = self._ids
             self._spells = "known_spells"
         self._coverages: dict[str, Coverage] | None = None
+        self._id_of: dict[int, str] = {}
+        self._lookups = 0
         self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
         self._subjects = _LazySubjects(self)
 
@@ -209,12 +214,22 @@ class StoreRecord:
         return self.index.tracks(family, sid)
 
     def _ids(self, seqs: Sequence[int]) -> list[str | None]:
-        found = dict(
-            self._store.con.execute(
-                "SELECT seq, id FROM event_log WHERE seq IN (SELECT unnest(?::BIGINT[]))", [list(seqs)]
-            ).fetchall()
-        )
-        return [found.get(s) for s in seqs]
+        """The ids of events by seq, kept once read; a reader that keeps asking (a panel, a chart,
+        an export walking every subject) gets every id of the log read at once."""
+        known = self._id_of
+        missing = [s for s in seqs if s not in known]
+        if missing:
+            self._lookups += 1
+            con = self._store.con
+            if self._lookups > _LOOKUPS_BEFORE_ALL:
+                known.update(con.execute("SELECT seq, id FROM event_log").fetchall())
+            else:
+                known.update(
+                    con.execute(
+                        "SELECT seq, id FROM event_log WHERE seq IN (SELECT unnest(?::BIGINT[]))", [missing]
+                    ).fetchall()
+                )
+        return [known.get(s) for s in seqs]
 
     def events_in_force(
         self, subject: str | None = None, party: str | None = None, after: int | None = None, until: int | None = None
