@@ -26,6 +26,10 @@ __all__ = ["is_compiled", "open_compiled", "read_manifest"]
 
 _TEXT = [c for c in FIELD_ORDER if c not in ("sources", "recorded")]
 # a store's ``events`` view (docs/data-dictionary.md), over the partitions' event_log
+_NO_COVERAGE = (
+    "CREATE TABLE spells_coverage (subject VARCHAR, attested_until DATE, attested VARCHAR, event_id VARCHAR, "
+    "parties VARCHAR)"
+)
 _EVENTS_VIEW = f"""
 CREATE VIEW events AS
 SELECT seq, {", ".join(_TEXT)}, CAST(sources AS JSON) AS sources,
@@ -100,8 +104,12 @@ def open_compiled(path: str | os.PathLike[str]) -> Store:
                     ("event_log", "events.parquet"),
                     ("spells", "spells.parquet"),
                     ("spells_in_force", "spells_in_force.parquet"),
+                    ("spells_coverage", "spells_coverage.parquet"),
                 )
             }
+            if not all(Path(p).exists() for p in views["spells_coverage"]):  # compiled before coverage was kept
+                del views["spells_coverage"]
+                con.execute(_NO_COVERAGE)
             # ``Timeline.sql`` turns external access off: these files (and no other) stay readable
             con.execute(f"SET allowed_paths = {_sql_list([p for paths in views.values() for p in paths])}")
             for view, paths in views.items():
@@ -126,6 +134,7 @@ def open_compiled(path: str | os.PathLike[str]) -> Store:
                 "possible_from DATE, certain_from DATE, certain_to DATE, possible_to DATE, pos BIGINT)"
             )
             con.execute("CREATE TABLE spells_in_force (seq BIGINT)")
+            con.execute(_NO_COVERAGE)
         con.execute(_EVENTS_VIEW)
         for sql in VIEWS_SQL():
             con.execute(sql)

@@ -227,6 +227,10 @@ def fold_partition(task: PartitionTask) -> PartitionResult:
             f"COPY (SELECT * FROM spells_in_force ORDER BY seq) TO {_q(str(out / 'spells_in_force.parquet'))} "
             "(FORMAT parquet)"
         )
+        # how far the record covers each attested subject (``engine.coverage``)
+        con.execute(
+            f"COPY (SELECT * FROM spells_coverage) TO {_q(str(out / 'spells_coverage.parquet'))} (FORMAT parquet)"
+        )
         spells = con.execute("SELECT count(*) FROM spells").fetchall()[0][0]
         return PartitionResult(task.index, n, int(spells), int(folded.live.sum()), 0, ())
     finally:

@@ -16,6 +16,7 @@ import duckdb
 from ..events.codec import FIELD_ORDER
 from ..events.errors import TimelineError
 from .fold.duck import TEXT_COLUMNS
+from .fold.parquet_codes import CODE_COLUMNS
 
 __all__ = ["FIELDS", "record_json", "stage_log"]
 
@@ -90,7 +91,7 @@ def stage_log(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
         raise TimelineError(f"{source}: field {missing[0]!r} is in no record (expected the interchange fields)")
     derived = ("date_lo", "date_hi", "effective_from", "effective_to", "recorded_text", "file_row_number", "v")
     for col, typ in types.items():
-        if col in derived or col == "sources":
+        if col in derived or col == "sources" or col in CODE_COLUMNS:  # the export's fold columns: not read here
             continue
         if col not in TEXT_COLUMNS:
             raise TimelineError(f"{source}: field {col!r} is not an event field; `timeline validate` says where")

@@ -61,11 +61,12 @@ class Coverage:
 class Track:
     """The spells of one thing (a group of a :class:`engine.spell_index.SpellIndex`), searched there."""
 
-    __slots__ = ("group", "index")
+    __slots__ = ("_made", "group", "index")
 
     def __init__(self, index: SpellIndex, group: int):
         self.index = index
         self.group = group
+        self._made: dict[int, Spell] = {}  # spells made from the index, by row: asked again, reused
 
     @property
     def spells(self) -> list[Spell]:
@@ -76,7 +77,11 @@ class Track:
     def _candidates(self, start: int, end: int) -> list[Spell]:
         """Spells possibly in force on some day of [start, end], latest first."""
         rows, _ = self.index.candidates(self.group, self.group + 1, start, end)
-        return self.index.spells(rows) if len(rows) else []
+        made = self._made
+        missing = [r for r in rows.tolist() if r not in made]
+        if missing:
+            made.update(zip(missing, self.index.spells(missing), strict=True))
+        return [made[r] for r in rows.tolist()]
 
     def on(self, day: int) -> list[tuple[Spell, bool]]:
         """(spell, certain) for each value possibly in force on ``day``, latest first."""
