@@ -21,15 +21,7 @@ __all__ = ["diff"]
 
 
 def diff(tl: Timeline, subject: str, start: str | When, end: str | When) -> Diff:
-    """What changed from the moment just before ``start`` began to the end of ``end``.
-
-    One rule for every date form: ``diff("SCO", "2017-06-09", "2017-06-09")`` is what changed
-    on that day, ``diff("SCO", "2007", "2007")`` what changed during 2007. Each end answers for
-    the subject that existed then (its predecessor before it was founded). A transition whose
-    date is uncertain counts from the first day it may have happened. Every row carries the
-    ``date`` of the last event that changed it, the ``event_ids`` of the events between and
-    their ``sources``; ``steps`` lists all those events in replay order.
-    """
+    """``Timeline.diff`` (its docstring says what a diff compares and what each row carries)."""
     sid = tl._sid(subject)
     a, b = period_of(start), period_of(end)
     first = date.fromordinal(a.lo.toordinal() - 1)
