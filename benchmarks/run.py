@@ -29,7 +29,8 @@ from pathlib import Path
 __all__ = ["SIZES", "agreement", "ensure_log", "run_method"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "100m": 100_000_000}
+PARQUET_ONLY = {"100m"}  # as JSON lines ~20 GB: written straight to Parquet
 FIRST, LAST = 1900, 2025
 D0, D1 = date(FIRST, 1, 1).toordinal(), date(LAST, 12, 31).toordinal()
 
@@ -41,6 +42,14 @@ def ensure_log(size: str, data: Path) -> tuple[Path, Path]:
 
     data.mkdir(parents=True, exist_ok=True)
     jsonl, parquet = data / f"events-{size}.jsonl", data / f"events-{size}.parquet"
+    if size in PARQUET_ONLY:
+        if not parquet.exists():
+            from benchmarks.generate import write_parquet
+
+            tmp = parquet.with_suffix(".partial")
+            write_parquet(tmp, SIZES[size])
+            tmp.replace(parquet)
+        return jsonl, parquet
     if not jsonl.exists():
         tmp = jsonl.with_suffix(".partial")
         write_jsonl(tmp, SIZES[size])
