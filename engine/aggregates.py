@@ -21,6 +21,8 @@ import duckdb
 
 from ..events.errors import BadEvent, TimelineError
 from ..events.vocabulary import FULL_STANDING
+from .counts import Periods, per_period, standings_of
+from .fold.codes import FOREVER, STANDINGS, V
 from .frames import Columns, RowList
 
 __all__ = [
@@ -90,34 +92,29 @@ def members_per_period(
     end: int | None = None,
     standing: str | None = "all",
 ) -> RowList:
-    """Per period and standing: parties holding it at some time, and for the whole period."""
+    """Per period and standing: parties holding it at some time, and for the whole period
+    (counted over the spell index by ``engine.counts.per_period``)."""
     s = timeline.subject(subject)
-    con, spells = timeline.connection()
     covered = timeline.record.coverage(s.id)
     first = start if start is not None else s.founded.when.lo.year
     last = end if end is not None else _last_year(covered)
     first, last, step = _periods(by, first, last)
-    filt = "" if standing in (None, "all") else "AND value = ?"
-    return _rows(
-        con,
-        f"""
-        WITH periods AS (
-            SELECT p AS period, make_date(p, 1, 1) AS p_from, least(make_date(p + ?, 1, 1), ?::DATE) AS p_to
-            FROM range(?, ?, ?) t(p) WHERE make_date(p, 1, 1) < ?::DATE
-        )
-        SELECT period, value AS standing,
-               count(DISTINCT thing) AS any_time,
-               count(DISTINCT thing) FILTER (WHERE certain_from <= p_from
-                                             AND COALESCE(certain_to, DATE '9999-12-31') >= p_to) AS whole_period
-        FROM periods JOIN {spells} s
-          ON s.family = 'party' AND s.subject = ? {filt}
-         AND s.possible_from < p_to AND COALESCE(s.possible_to, DATE '9999-12-31') > p_from
-        GROUP BY ALL ORDER BY period, standing
-    """,
-        [step, _end(covered), first, last + 1, step, _end(covered), s.id] + ([standing] if filt else []),
-        STATS_COLUMNS,
-        f"{s.id}: parties per {by}" + (f" (the record covers it until {covered.until})" if covered else ""),
-    )
+    index = timeline.record.index
+    periods = Periods.of(first, last, step, FOREVER if covered is None else _end(covered).toordinal())
+    if standing in (None, "all"):
+        codes = standings_of(index, s.id)
+    else:
+        codes = [V[standing]] if standing in V else []
+    named = sorted((STANDINGS[c], c) for c in codes if STANDINGS[c] is not None)
+    counts = {name: per_period(index, periods, s.id, c) for name, c in named}
+    rows = [
+        {"period": int(year), "standing": name, "any_time": int(held[0, i]), "whole_period": int(whole[0, i])}
+        for i, year in enumerate(periods.years.tolist())
+        for name, (held, whole) in counts.items()
+        if held[0, i]
+    ]
+    caption = f"{s.id}: parties per {by}" + (f" (the record covers it until {covered.until})" if covered else "")
+    return RowList(rows, STATS_COLUMNS, caption)
 
 
 def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None, end: int | None = None) -> RowList:

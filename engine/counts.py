@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+import attrs
 import numpy as np
 
 from .fold.codes import FOREVER, PARTY, TREATY, V
 from .spell_index import SpellIndex
+from .tracks import EPOCH
 
-__all__ = ["PerYear", "Rosters", "on_day", "per_period"]
+__all__ = ["PerYear", "Periods", "Rosters", "on_day", "per_period", "standings_of"]
 
 _OPEN = 31  # the length class of open-ended spells (finite ones are < 2**23 days)
-_EPOCH = 719163  # date(1970, 1, 1).toordinal()
 
 
 class _Parties:
@@ -77,30 +78,61 @@ def on_day(index: SpellIndex, day: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(index.subject)[first], np.asarray(index.group_thing)[groups]
 
 
+@attrs.frozen
+class Periods:
+    """Periods of ``step`` years from ``first`` to ``last`` (``first`` as given: a caller that
+    wants decades aligns it), cut at ``until`` (the day after the last day the record covers: a
+    period beginning after it is left out, the one running past it ends there). Days as ordinals;
+    ``ends`` exclusive."""
+
+    years: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @classmethod
+    def of(cls, first: int, last: int, step: int = 1, until: int = FOREVER) -> Periods:
+        years = np.arange(first, last + 1, step, dtype=np.int64)
+        starts = _jan1(years)
+        keep = starts < until
+        years, starts = years[keep], starts[keep]
+        ends = np.minimum(_jan1(years + step), until)
+        return cls(years, starts, ends)
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+    def touched(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The first and last period (indices, inclusive) that the intervals [lo, hi) meet."""
+        return self.ends.searchsorted(lo, side="right"), self.starts.searchsorted(hi, side="left") - 1
+
+    def within(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The first and last period (indices, inclusive) wholly inside the intervals [lo, hi)."""
+        return self.starts.searchsorted(lo, side="left"), self.ends.searchsorted(hi, side="right") - 1
+
+
 def per_period(
     index: SpellIndex,
-    first: int,
-    last: int,
-    step: int = 1,
+    periods: Periods,
     subject: str | None = None,
     standing: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(any_time, whole_period), arrays [subject code, period] for the periods of ``step`` years
-    from ``first`` to ``last``: the parties that held the standing (its code; by default each
-    subject's full standing) at some time in the period, and certainly all of it. With
-    ``subject``, only its rows count."""
+    """(any_time, whole_period), arrays [subject code, period]: the parties that held the
+    standing (its code; by default each subject's full standing) possibly on some day of the
+    period, and certainly on every day of it (by one spell). With ``subject``, only its rows
+    count, and the arrays have that one row."""
     p = _parties(index)
-    want = p.full if standing is None else standing
-    mask = p.value == want
-    if subject is not None:
-        mask &= p.subject == index.subject_code(subject)
-    sel = np.flatnonzero(mask)
+    a, b = 0, len(p.subject)
+    if subject is not None:  # rows are sorted by subject
+        code = index.subject_code(subject)
+        a, b = p.subject.searchsorted(code), p.subject.searchsorted(code, side="right")
+    want = p.full[a:b] if standing is None else standing
+    sel = np.flatnonzero(p.value[a:b] == want) + a
     g = p.group[sel].astype(np.int64)
     pf, pt, cf, ct = p.pf[sel], p.pt[sel], p.cf[sel], p.ct[sel]
-    periods = (last - first) // step + 1
-    # at some time: the periods a spell may touch, clipped so that a party counts once a period
-    a_lo = (_year(pf) - first) // step
-    a_hi = np.where(pt >= FOREVER, periods, (_year(np.minimum(pt, FOREVER - 1) - 1) - first) // step)
+    width = len(periods)
+    # at some time: the periods a spell may touch, from the first one after the periods its
+    # group's earlier spells touched (a party counts once a period; a group's spells are in order)
+    a_lo, a_hi = periods.touched(pf, pt)
     big = np.int64(1 << 24)
     reach = np.maximum.accumulate(g * big + a_hi) - g * big if len(g) else a_hi
     prev = np.full(len(g), -(1 << 30), dtype=np.int64)
@@ -109,15 +141,18 @@ def per_period(
     new[1:] = g[1:] != g[:-1]
     prev[new] = -(1 << 30)
     a_lo = np.maximum(a_lo, prev + 1)
-    # the whole period: from the first whole year certainly held to the last
-    y_cf = _year(cf)
-    w_lo = np.where(cf == _jan1(y_cf), y_cf, y_cf + 1)
-    w_hi = np.where(ct >= FOREVER, 1 << 20, _year(np.minimum(ct, FOREVER - 1)) - 1)
-    p_lo = -((first - w_lo) // step)  # ceil((w_lo - first) / step)
-    p_hi = (w_hi - first + 1) // step - 1
-    nsub = len(index.words.texts)
-    rows = p.subject[sel]
-    return _spread(rows, a_lo, a_hi, periods, nsub), _spread(rows, p_lo, p_hi, periods, nsub)
+    w_lo, w_hi = periods.within(cf, ct)
+    nsub = len(index.words.texts) if subject is None else 1
+    rows = p.subject[sel].astype(np.int64) if subject is None else np.zeros(len(sel), dtype=np.int64)
+    return _spread(rows, a_lo, a_hi, width, nsub), _spread(rows, w_lo, w_hi, width, nsub)
+
+
+def standings_of(index: SpellIndex, subject: str) -> list[int]:
+    """The standing codes that ``subject``'s parties ever held."""
+    p = _parties(index)
+    code = index.subject_code(subject)
+    a, b = p.subject.searchsorted(code), p.subject.searchsorted(code, side="right")
+    return np.unique(p.value[a:b]).tolist()
 
 
 class Rosters(Mapping[str, list[str]]):
@@ -149,7 +184,7 @@ class PerYear:
 
     def __init__(self, index: SpellIndex, first: int, last: int):
         self.first, self.last = first, last
-        counts, whole = per_period(index, first, last)
+        counts, whole = per_period(index, Periods.of(first, last))
         held = np.flatnonzero(counts.any(axis=1))
         self.subjects = [index.words.texts[c] for c in held.tolist()]
         self.any_time, self.whole_year = counts[held], whole[held]
@@ -173,12 +208,8 @@ def _spread(rows: np.ndarray, a: np.ndarray, b: np.ndarray, width: int, nrows: i
     return np.cumsum(diff.reshape(nrows, width + 1), axis=1)[:, :width]
 
 
-def _year(days: np.ndarray) -> np.ndarray:
-    d = (np.asarray(days, dtype=np.int64) - _EPOCH).astype("datetime64[D]")
-    return d.astype("datetime64[Y]").astype(np.int64) + 1970
-
-
 def _jan1(years: np.ndarray) -> np.ndarray:
+    """The ordinal of 1 January of each year."""
     return (np.asarray(years, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(
         np.int64
-    ) + _EPOCH
+    ) + EPOCH

@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
@@ -43,6 +43,7 @@ from .fold.checks import check_records
 from .fold.duck import load_store
 from .spells_table import write_spells
 from .staging import FIELDS, stage_log
+from .tracks import EPOCH
 
 __all__ = [
     "FORMAT_VERSION",
@@ -62,7 +63,6 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
-_EPOCH = date(1970, 1, 1).toordinal()
 _PROBLEMS_RETURNED = 1000
 # events by subject (then seq) and spells by subject, in small row groups: a question about one
 # subject reads only the row groups whose statistics can hold it
@@ -208,8 +208,8 @@ def fold_partition(task: PartitionTask) -> PartitionResult:
             {
                 "seq": np.asarray(seq, dtype=np.int64),
                 "when_text": whens[np.where(known, cols.when, -1)],
-                "lo": np.where(known, cols.when_lo[code] - _EPOCH, -1).astype(np.int32),
-                "hi": np.where(known, cols.when_hi[code] - _EPOCH, -1).astype(np.int32),
+                "lo": np.where(known, cols.when_lo[code] - EPOCH, -1).astype(np.int32),
+                "hi": np.where(known, cols.when_hi[code] - EPOCH, -1).astype(np.int32),
                 "known": known,
             },
         )

@@ -17,15 +17,15 @@ from .coverage import write_coverage
 from .fold import Folded
 from .fold.codes import FOREVER, PARTY, STANDINGS
 from .fold.spells import FAMILY_NAMES
+from .tracks import EPOCH
 
 __all__ = ["VIEWS_SQL", "write_spells"]
 
-_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
 
 def _days(ordinals: np.ndarray) -> np.ndarray:
     """Ordinals as days since 1970 (DuckDB dates), FOREVER as -1 (NULL: open-ended)."""
-    out = ordinals.astype(np.int64) - _EPOCH_ORDINAL
+    out = ordinals.astype(np.int64) - EPOCH
     out[ordinals >= FOREVER] = -(1 << 40)
     return out
 

@@ -27,6 +27,7 @@ from .duck import one_row
 from .fold.columns import Columns
 from .fold.duck import TEXT_COLUMNS, NotBulkReadable, load_csv, load_jsonl, load_parquet_log, reset_bulk_log
 from .store_rows import EVENT_COLUMNS
+from .tracks import EPOCH
 
 __all__ = [
     "COLUMNAR_SUFFIXES",
@@ -40,7 +41,6 @@ __all__ = [
 
 # what the columnar path reads: one file of JSON lines, CSV or a Parquet export
 COLUMNAR_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
-_EPOCH = 719163  # date(1970, 1, 1).toordinal()
 
 
 class NotColumnar(TimelineError):
@@ -136,8 +136,8 @@ def _dates(con: duckdb.DuckDBPyConnection, cols: Columns) -> bool:
     every text is kept as written."""
     texts = cols.whens.tolist()
     calendar = {"raw": np.array(texts, dtype=object)}
-    calendar["lo"] = np.asarray(cols.when_lo, dtype=np.int64) - _EPOCH
-    calendar["hi"] = np.asarray(cols.when_hi, dtype=np.int64) - _EPOCH
+    calendar["lo"] = np.asarray(cols.when_lo, dtype=np.int64) - EPOCH
+    calendar["hi"] = np.asarray(cols.when_hi, dtype=np.int64) - EPOCH
     con.register("import_calendar", calendar)
     try:
         con.execute(

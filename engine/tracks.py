@@ -21,9 +21,12 @@ import numpy as np
 if TYPE_CHECKING:
     from .spell_index import SpellIndex
 
-__all__ = ["FOREVER", "Coverage", "Spell", "Track", "coverage"]
+__all__ = ["EPOCH", "FOREVER", "Coverage", "Spell", "Track", "coverage"]
 
+# Days are ordinals (``date.toordinal``); a spell's ``*_to`` is exclusive and FOREVER means open.
+# DuckDB's and numpy's day numbers count from 1970-01-01: ``ordinal - EPOCH``.
 FOREVER = date(9999, 12, 31).toordinal() + 1
+EPOCH = date(1970, 1, 1).toordinal()
 
 
 @attrs.frozen
