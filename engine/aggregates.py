@@ -1,4 +1,5 @@
-"""Aggregate questions, answered in DuckDB over the compiled spells.
+"""Aggregate questions: ``stats`` and ``overlap`` counted over the spell index
+(``engine.counts``), tenures and read-only SQL answered in DuckDB over the compiled spells.
 
 A party counts in a period when it held the standing on some day of it (``any_time``,
 uncertain days included); ``whole_period`` counts those certain to have held it on every day.
@@ -20,8 +21,7 @@ import attrs
 import duckdb
 
 from ..events.errors import BadEvent, TimelineError
-from ..events.vocabulary import FULL_STANDING
-from .counts import Periods, per_period, standings_of
+from .counts import Periods, per_period, shared_per_period, standings_of
 from .fold.codes import FOREVER, STANDINGS, V
 from .frames import Columns, RowList
 
@@ -120,37 +120,21 @@ def members_per_period(
 def overlap(timeline, a: str, b: str, by: str = "year", start: int | None = None, end: int | None = None) -> RowList:
     """Per period: parties that were full participants of both subjects on a common day."""
     sa, sb = timeline.subject(a), timeline.subject(b)
-    con, spells = timeline.connection()
     ca, cb = timeline.record.coverage(sa.id), timeline.record.coverage(sb.id)
     covered = ca if cb is None or (ca is not None and ca.until <= cb.until) else cb  # the shorter record
     first = start if start is not None else max(sa.founded.when.lo.year, sb.founded.when.lo.year)
     last = end if end is not None else _last_year(covered)
     first, last, step = _periods(by, first, last)
-    return _rows(
-        con,
-        f"""
-        WITH periods AS (
-            SELECT p AS period, make_date(p, 1, 1) AS p_from, least(make_date(p + ?, 1, 1), ?::DATE) AS p_to
-            FROM range(?, ?, ?) t(p) WHERE make_date(p, 1, 1) < ?::DATE
-        ),
-        x AS (SELECT * FROM {spells} WHERE family = 'party' AND subject = ? AND value = ?),
-        y AS (SELECT * FROM {spells} WHERE family = 'party' AND subject = ? AND value = ?)
-        SELECT period,
-               count(DISTINCT x.thing) FILTER (WHERE greatest(x.possible_from, y.possible_from, p_from)
-                    < least(COALESCE(x.possible_to, DATE '9999-12-31'), COALESCE(y.possible_to, DATE '9999-12-31'), p_to)) AS both_any_time,
-               count(DISTINCT x.thing) FILTER (WHERE greatest(x.certain_from, y.certain_from, p_from)
-                    < least(COALESCE(x.certain_to, DATE '9999-12-31'), COALESCE(y.certain_to, DATE '9999-12-31'), p_to)) AS both_certain,
-               list(DISTINCT x.thing ORDER BY x.thing) FILTER (WHERE greatest(x.possible_from, y.possible_from, p_from)
-                    < least(COALESCE(x.possible_to, DATE '9999-12-31'), COALESCE(y.possible_to, DATE '9999-12-31'), p_to)) AS parties
-        FROM periods LEFT JOIN (x JOIN y ON x.thing = y.thing) ON TRUE
-        GROUP BY period ORDER BY period
-    """,
-        [step, _end(covered), first, last + 1, step, _end(covered), sa.id, FULL_STANDING[sa.kind], sb.id]
-        + [FULL_STANDING[sb.kind]],
-        OVERLAP_COLUMNS,
-        f"{sa.id} and {sb.id}: full participants of both, per {by}"
-        + (f" (the record covers {covered.subject} until {covered.until})" if covered else ""),
+    periods = Periods.of(first, last, step, FOREVER if covered is None else _end(covered).toordinal())
+    parties, certain = shared_per_period(timeline.record.index, periods, sa.id, sb.id)
+    rows = [
+        {"period": year, "both_any_time": len(names), "both_certain": int(sure), "parties": names or None}
+        for year, names, sure in zip(periods.years.tolist(), parties, certain.tolist(), strict=True)
+    ]
+    caption = f"{sa.id} and {sb.id}: full participants of both, per {by}" + (
+        f" (the record covers {covered.subject} until {covered.until})" if covered else ""
     )
+    return RowList(rows, OVERLAP_COLUMNS, caption)
 
 
 def tenure_length(start: date, end: date) -> str:

@@ -18,7 +18,7 @@ from .fold.codes import FOREVER, PARTY, TREATY, V
 from .spell_index import SpellIndex
 from .tracks import EPOCH
 
-__all__ = ["PerYear", "Periods", "Rosters", "on_day", "per_period", "standings_of"]
+__all__ = ["PerYear", "Periods", "Rosters", "on_day", "per_period", "shared_per_period", "standings_of"]
 
 _OPEN = 31  # the length class of open-ended spells (finite ones are < 2**23 days)
 
@@ -145,6 +145,41 @@ def per_period(
     nsub = len(index.words.texts) if subject is None else 1
     rows = p.subject[sel].astype(np.int64) if subject is None else np.zeros(len(sel), dtype=np.int64)
     return _spread(rows, a_lo, a_hi, width, nsub), _spread(rows, w_lo, w_hi, width, nsub)
+
+
+def shared_per_period(index: SpellIndex, periods: Periods, a: str, b: str) -> tuple[list[list[str]], np.ndarray]:
+    """Per period: the parties that were possibly full participants of both ``a`` and ``b`` on a
+    common day of it (names, sorted), and how many certainly were (on a common day)."""
+    p = _parties(index)
+
+    def full_rows(sid: str) -> np.ndarray:
+        code = index.subject_code(sid)
+        lo, hi = p.subject.searchsorted(code), p.subject.searchsorted(code, side="right")
+        return np.flatnonzero(p.value[lo:hi] == p.full[lo:hi]) + lo
+
+    xs, ys = full_rows(a), full_rows(b)
+    tx, ty = np.asarray(index.group_thing)[p.group[xs]], np.asarray(index.group_thing)[p.group[ys]]
+    order = np.argsort(ty, kind="stable")
+    ys, ty = ys[order], ty[order]
+    first, stop = ty.searchsorted(tx), ty.searchsorted(tx, side="right")
+    n = stop - first
+    # every pair (x, y) of spells of the same party
+    xi = np.repeat(xs, n)
+    yi = ys[np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(first, n)]
+    thing = np.repeat(tx, n)
+    names, local = np.unique(thing, return_inverse=True)
+    width = len(periods)
+
+    def marks(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        ok = lo < hi
+        f, last = periods.touched(lo[ok], hi[ok])
+        return _spread(local[ok].astype(np.int64), f, last, width, len(names)) > 0
+
+    possible = marks(np.maximum(p.pf[xi], p.pf[yi]), np.minimum(p.pt[xi], p.pt[yi]))
+    certain = marks(np.maximum(p.cf[xi], p.cf[yi]), np.minimum(p.ct[xi], p.ct[yi]))
+    texts = sorted((index.words.texts[c], i) for i, c in enumerate(names.tolist()))
+    parties = [[t for t, i in texts if possible[i, k]] for k in range(width)]
+    return parties, certain.sum(axis=0)
 
 
 def standings_of(index: SpellIndex, subject: str) -> list[int]:
