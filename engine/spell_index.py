@@ -113,25 +113,29 @@ class SpellIndex:
 
     def replace(self, folded: Folded, seq: np.ndarray | None, subjects: Sequence[str]) -> SpellIndex:
         """This index with the spells of ``subjects`` taken from ``folded`` (a fold of just those
-        subjects, whole lineages), the rest kept as it was."""
+        subjects, whole lineages), the rest kept as it was. The kept rows are already in order:
+        only the new ones are sorted, then merged in by subject (a linear merge of two runs)."""
         words, whens = _Words(self.words.texts), _Words(self.whens.texts)
         fresh = _rows_of(folded, seq, words, whens)
+        fresh = {k: v[_order(fresh, words)] for k, v in fresh.items()}
         codes = np.array([words.code(s) for s in subjects], dtype=np.int64)
         keep = ~np.isin(self.subject, codes)
         rows = {k: np.concatenate([np.asarray(self.a[k])[keep], fresh[k]]) for k in _ROWS}
+        merged = np.argsort(rows["subject"], kind="stable")  # two sorted runs: timsort merges them
+        rows = {k: v[merged] for k, v in rows.items()}
         life = _life_of(folded, words, whens, base=np.asarray(self.life), replace=codes)
-        return self._assemble(rows, life, words, whens)
+        return self._assemble(rows, life, words, whens, ordered=True)
 
     @classmethod
-    def _assemble(cls, rows: dict[str, np.ndarray], life: np.ndarray, words: _Words, whens: _Words) -> SpellIndex:
-        """Sort the rows into groups and derive the search arrays."""
+    def _assemble(
+        cls, rows: dict[str, np.ndarray], life: np.ndarray, words: _Words, whens: _Words, ordered: bool = False
+    ) -> SpellIndex:
+        """Sort the rows into groups (unless already ``ordered``) and derive the search arrays."""
         nw = len(words.texts)
-        rank = np.empty(nw, dtype=np.int64)
-        rank[np.argsort(np.array(words.texts, dtype=object), kind="stable")] = np.arange(nw)
         n = len(rows["subject"])
-        # replay order within a group is the order the fold gave (kept by the stable sort)
-        order = np.lexsort((np.arange(n), rank[rows["thing"]] if n else rows["thing"], rows["family"], rows["subject"]))
-        rows = {k: np.ascontiguousarray(v[order]) for k, v in rows.items()}
+        if not ordered:
+            order = _order(rows, words)
+            rows = {k: np.ascontiguousarray(v[order]) for k, v in rows.items()}
         subject, family, thing = rows["subject"], rows["family"], rows["thing"]
         first = np.ones(n, dtype=bool)
         first[1:] = (subject[1:] != subject[:-1]) | (family[1:] != family[:-1]) | (thing[1:] != thing[:-1])
@@ -307,6 +311,16 @@ class SpellIndex:
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 _QBASE = [np.zeros(0, dtype=np.int64)]
+
+
+def _order(rows: dict[str, np.ndarray], words: _Words) -> np.ndarray:
+    """The order of rows by (subject, family, thing name), replay order kept within a group."""
+    n = len(rows["subject"])
+    if not n:
+        return np.arange(0)
+    rank = np.empty(len(words.texts), dtype=np.int64)
+    rank[np.argsort(np.array(words.texts, dtype=object), kind="stable")] = np.arange(len(words.texts))
+    return np.lexsort((np.arange(n), rank[rows["thing"]], rows["family"], rows["subject"]))
 
 
 def _qbase(n: int) -> np.ndarray:
