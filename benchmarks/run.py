@@ -235,7 +235,30 @@ def store_row(jsonl: Path) -> dict:
         t0 = time.perf_counter()
         subprocess.run([timeline, "import", str(more), "--store", str(copy)], check=True, capture_output=True)
         out["import_10k_s"] = time.perf_counter() - t0
+        # the store's Parquet export (`timeline export --to parquet`), read back by the bulk reader
+        # and folded: what `timeline import` and `timeline compile` of an export do first
+        export = Path(tmp) / "export.parquet"
+        subprocess.run(
+            [timeline, "export", "--to", "parquet", "--out", str(export), "--store", str(store)],
+            check=True,
+            capture_output=True,
+        )
+        out.update(_child(_PARQUET_FOLD.format(path=str(export))))
     return out
+
+
+_PARQUET_FOLD = """
+import json, statistics, time
+from timeline_engine.engine.fold import fold
+from timeline_engine.engine.fold.duck import load_parquet
+runs = []
+for _ in range(3):
+    t0 = time.perf_counter()
+    folded = fold(load_parquet({path!r}))
+    runs.append(time.perf_counter() - t0)
+    assert not folded.problems
+print(json.dumps({{"parquet_load_fold_s": statistics.median(runs), "parquet_load_fold_runs": runs}}))
+"""
 
 
 _ADDED = [  # `timeline add` of one event: the founding of a new organization
@@ -374,6 +397,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--data", type=Path, default=Path("/tmp/timeline-bench"))
     ap.add_argument("--no-write", action="store_true", help="print results only")
+    ap.add_argument("--merge", action="store_true", help="keep the other sizes of benchmarks/results.json")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--parquet", help=argparse.SUPPRESS)
     ap.add_argument("--limits", default="{}", help=argparse.SUPPRESS)
@@ -433,6 +457,13 @@ def main(argv: list[str] | None = None) -> None:
     print("[cow] …", file=sys.stderr, flush=True)
     results["cow"] = cow_row()
     results["elapsed_s"] = time.time() - started
+    if args.merge and (ROOT / "benchmarks" / "results.json").exists():
+        earlier = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+        kept = {k: v for k, v in earlier.get("sizes", {}).items() if k not in results["sizes"]}
+        for row in kept.values():
+            row.setdefault("run", {"command": earlier.get("command"), "elapsed_s": earlier.get("elapsed_s")})
+        results["sizes"] = {**kept, **results["sizes"]}
+        results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda kv: SIZES.get(kv[0], 0)))
     text = json.dumps(results, indent=2)
     if args.no_write:
         print(text)
