@@ -21,6 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..engine.compiled import is_compiled, open_compiled
+from ..engine.remote import as_location
 from ..engine.store import Store
 from ..engine.timeline import Timeline
 from ..events.errors import StoreError, TimelineError, ValidationFailed
@@ -276,6 +277,9 @@ def open_store(path: Path, read_only: bool = False) -> Store:
         if not read_only:
             raise StoreError(f"{path}: a compiled log is read-only; import the events into a store file instead")
         return open_compiled(path)
+    at = as_location(path)
+    if isinstance(at, str):
+        raise StoreError(f"{at}: no compiled log there (a store at a URL is a folder written by `timeline compile`)")
     return Store.open(path, read_only=read_only, wait=store_wait())
 
 

@@ -20,8 +20,15 @@ COMMANDS = Room()
 
 @COMMANDS("compile")
 def compile_cmd(
-    log: Annotated[Path, typer.Argument(help="The log: JSON lines (.jsonl) or Parquet (.parquet).")],
-    out: Annotated[Path, typer.Option("--out", help="The folder to write (replaced only when the compile succeeds).")],
+    log: Annotated[Path, typer.Argument(help="The log: JSON lines (.jsonl) or Parquet (.parquet), a path or a URL.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The folder to write (replaced only when the compile succeeds): a path, or a URL every worker "
+            "reaches (s3://…, gs://…: fsspec and the scheme's package).",
+        ),
+    ],
     partitions: Annotated[
         int | None,
         typer.Option("--partitions", min=1, help="How many partitions (default: one per million events)."),
@@ -58,6 +65,6 @@ def compile_cmd(
         raise typer.Exit(1) from None
     seconds = time.perf_counter() - started
     typer.echo(
-        f"compiled {done.events} events into {out}: {done.partitions} partition{'s' if done.partitions != 1 else ''}, "
+        f"compiled {done.events} events into {done.out}: {done.partitions} partition{'s' if done.partitions != 1 else ''}, "
         f"{done.spells} spells ({done.runner}, {seconds:.1f} s)"
     )

@@ -17,7 +17,9 @@ import duckdb
 
 from ..events.codec import FIELD_ORDER
 from ..events.errors import StoreError
+from . import remote
 from .partitions import FORMAT_VERSION, MANIFEST
+from .remote import as_location
 from .spells_table import VIEWS_SQL
 from .staging import record_json
 from .store import CONFIG, SCHEMA_VERSION, Store
@@ -40,8 +42,10 @@ FROM event_log
 
 
 def is_compiled(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a folder written by ``timeline compile``."""
-    p = Path(path)
+    """Whether ``path`` is a folder written by ``timeline compile`` (or a URL of one)."""
+    p = as_location(path)
+    if isinstance(p, str):
+        return remote.exists(remote.join(p, MANIFEST))
     return p.is_dir() and (p / MANIFEST).is_file()
 
 
@@ -80,8 +84,10 @@ def _sql_list(paths: list[str]) -> str:
 
 
 def open_compiled(path: str | os.PathLike[str]) -> Store:
-    """A compiled log as a read-only store (nothing is read into memory until asked)."""
-    root = Path(path)
+    """A compiled log as a read-only store (nothing is read into memory until asked); one at a
+    URL is read from a local copy (``engine.remote.fetch_folder``)."""
+    at = as_location(path)
+    root = remote.fetch_folder(at, MANIFEST) if isinstance(at, str) else at
     manifest = read_manifest(root)
     parts = [p["name"] for p in manifest.get("partitions", [])]
     con = duckdb.connect(":memory:", config=CONFIG)

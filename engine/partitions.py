@@ -20,14 +20,12 @@ same function as Dask tasks.
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import os
 import shutil
 import tempfile
-import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,9 +36,12 @@ import numpy as np
 from .. import __version__
 from ..events.codec import read_jsonl
 from ..events.errors import Problem, TimelineError, ValidationFailed
+from . import remote
 from .fold import fold
 from .fold.checks import check_records
 from .fold.duck import load_store
+from .partition_plan import assign_partitions, links
+from .remote import as_location, download_file, download_folder, is_url, upload_folder
 from .spells_table import write_spells
 from .staging import FIELDS, stage_log
 from .tracks import EPOCH
@@ -51,7 +52,6 @@ __all__ = [
     "Compiled",
     "PartitionResult",
     "PartitionTask",
-    "assign_partitions",
     "compile_log",
     "fold_partition",
 ]
@@ -75,68 +75,6 @@ Runner = Callable[[Callable, Sequence], list]  # (function, tasks) -> results, i
 
 def _q(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
-
-
-# -- partitions -----------------------------------------------------------------------------
-def assign_partitions(
-    sizes: dict[str, int], links: Iterable[tuple[str, str]], partitions: int
-) -> tuple[dict[str, int], int]:
-    """Subjects to partitions: subjects joined by ``links`` (lineage) stay together; the
-    lineages, largest first (ties by a stable hash of their first subject), go to the partition
-    holding the fewest events so far. Returns (subject -> partition, number of partitions),
-    never more partitions than lineages."""
-    parent: dict[str, str] = {s: s for s in sizes}
-
-    def root(s: str) -> str:
-        parent.setdefault(s, s)
-        while parent[s] != s:
-            parent[s] = parent[parent[s]]
-            s = parent[s]
-        return s
-
-    for a, b in links:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for s in list(parent):
-        groups.setdefault(root(s), []).append(s)
-    lineages = sorted((sum(sizes.get(s, 0) for s in members), min(members), members) for members in groups.values())
-    lineages.sort(key=lambda g: (-g[0], zlib.crc32(g[1].encode("utf-8")), g[1]))
-    n = max(1, min(partitions, sum(1 for size, _, _ in lineages if size)))  # no partition without events
-    load = [(0, i) for i in range(n)]
-    out: dict[str, int] = {}
-    for size, _, members in lineages:
-        total, i = heapq.heappop(load)
-        for s in members:
-            out[s] = i
-        heapq.heappush(load, (total + size, i))
-    return out, n
-
-
-def _links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """Pairs of subjects a partition must hold together: a predecessor, an edit of another
-    subject's event, an id used in two subjects."""
-    rows = con.execute("""
-        SELECT subject, predecessor FROM src WHERE predecessor IS NOT NULL AND subject IS NOT NULL
-        UNION
-        SELECT e.subject, s.subject FROM src s JOIN (
-            SELECT subject, retracts AS target FROM src WHERE retracts IS NOT NULL
-            UNION ALL SELECT subject, corrects FROM src WHERE corrects IS NOT NULL
-        ) e ON s.id = e.target
-        WHERE s.subject IS NOT NULL AND e.subject IS NOT NULL AND s.subject <> e.subject
-    """).fetchall()
-    # ids used more than once (found by their hashes first: most logs have none)
-    repeated = con.execute("""
-        SELECT DISTINCT id, subject FROM src
-        WHERE subject IS NOT NULL AND hash(id) IN (
-            SELECT hash(id) FROM src WHERE id IS NOT NULL GROUP BY hash(id) HAVING count(*) > 1
-        ) ORDER BY id, subject
-    """).fetchall()
-    first: dict[str, str] = {}
-    for eid, subject in repeated:
-        rows.append((first.setdefault(eid, subject), subject))
-    return [(a, b) for a, b in rows if a is not None and b is not None and a != b]
 
 
 # -- one partition --------------------------------------------------------------------------
@@ -168,7 +106,15 @@ def _problem_json(p: Problem) -> str:
 
 
 def fold_partition(task: PartitionTask) -> PartitionResult:
-    """Fold one partition and write its events, spells and problems into ``task.out``."""
+    """Fold one partition and write its events, spells and problems into ``task.out``; at a URL
+    (``task.events`` then the URL of the partition's folder), through a local scratch folder."""
+    if is_url(task.out):
+        with tempfile.TemporaryDirectory(prefix="timeline-task-") as scratch:
+            download_folder(task.events, Path(scratch) / "input")
+            local = attrs.evolve(task, events=str(Path(scratch) / "input" / "*.parquet"), out=f"{scratch}/out")
+            result = fold_partition(local)
+            upload_folder(Path(scratch) / "out", task.out)
+            return result
     out = Path(task.out)
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config=_CONFIG)
@@ -247,14 +193,18 @@ def _sequential(fn: Callable, tasks: Sequence) -> list:
 class Compiled:
     """What ``compile_log`` wrote (the manifest's content)."""
 
-    out: Path
+    out: Path | str  # a folder, or a URL
     partitions: int
     events: int
     spells: int
     runner: str
 
 
-def _check_out(out: Path) -> None:
+def _check_out(out: Path | str) -> None:
+    if isinstance(out, str):  # a URL
+        if remote.exists(out) and not remote.exists(remote.join(out, MANIFEST)):
+            raise TimelineError(f"{out}: holds something that is not a compiled log; give a new location")
+        return
     if out.is_symlink():
         raise TimelineError(f"{out}: is a symbolic link; give the path of a folder to write")
     if out.exists() and not (out.is_dir() and (out / MANIFEST).is_file()):
@@ -272,95 +222,139 @@ def compile_log(
     runner_name: str = "in process",
     memory_limit: str = "1GB",
 ) -> Compiled:
-    """Compile the log ``source`` (JSON lines or Parquet) into the folder ``out``, partition by
-    partition (``partitions``: how many; by default one per million events). ``runner``
-    maps the fold over the partitions (in this process by default; ``engine.distributed``
-    gives Dask's). Raises ``ValidationFailed`` with every problem, writing nothing."""
-    source, out = Path(source), Path(out)
-    if not source.is_file():
-        raise TimelineError(f"{source}: no such file")
+    """Compile the log ``source`` (JSON lines or Parquet, a path or a URL) into the folder ``out``
+    (a path, or a URL that every worker reaches: ``engine.remote``), partition by partition
+    (``partitions``: how many; by default one per million events). ``runner`` maps the fold over
+    the partitions (in this process by default; ``engine.distributed`` gives Dask's). Raises
+    ``ValidationFailed`` with every problem, writing nothing."""
+    source_at, out_at = as_location(source), as_location(out)
     if partitions is not None and partitions < 1:
         raise TimelineError(f"--partitions must be at least 1, not {partitions}")
-    _check_out(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    if isinstance(source_at, Path) and not source_at.is_file():
+        raise TimelineError(f"{source_at}: no such file")
+    _check_out(out_at)
+    if isinstance(out_at, Path):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_at.name}.", suffix=".partial", dir=out_at.parent))
+        target = str(tmp)
+    else:  # the partitions are written beside the URL, the parent's staging stays on its disk
+        tmp = Path(tempfile.mkdtemp(prefix="timeline-compile-"))
+        target = f"{str(out_at).rstrip('/')}.partial-{tmp.name}"
     try:
         work = tmp / "_work"
         work.mkdir()
-        con = duckdb.connect(str(work / "stage.duckdb"), config=_CONFIG)
-        try:
-            con.execute("SET enable_progress_bar = false")
-            con.execute(f"SET memory_limit = {_q(memory_limit)}")
-            con.execute(f"SET temp_directory = {_q(str(work / 'spill'))}")
-            has_sources = stage_log(con, source)
-            sizes = dict(
-                con.execute("SELECT subject, count(*) FROM src WHERE subject IS NOT NULL GROUP BY subject").fetchall()
-            )
-            total = con.execute("SELECT count(*) FROM src").fetchall()[0][0]
-            wanted = partitions or max(1, math.ceil(total / EVENTS_PER_PARTITION))
-            part_of, n = assign_partitions(sizes, _links(con), wanted)
-            con.register(
-                "part_of_frame",
-                {
-                    "subject": np.array(list(part_of), dtype=object),
-                    "part": np.array(list(part_of.values()), dtype=np.int32),
-                },
-            )
-            con.execute(
-                "CREATE TABLE part_of AS SELECT subject::VARCHAR AS subject, part::INTEGER AS part FROM part_of_frame"
-            )
-            con.unregister("part_of_frame")
-            con.execute(
-                "COPY (SELECT s.*, COALESCE(p.part, 0) AS part FROM src s LEFT JOIN part_of p USING (subject)) "
-                f"TO {_q(str(work / 'input'))} (FORMAT parquet, PARTITION_BY (part))"
-            )
-        finally:
-            con.close()
-        (work / "stage.duckdb").unlink()
+        if isinstance(source_at, str):
+            local_source = work / ("source" + Path(source_at.split("?")[0]).suffix.lower())
+            download_file(source_at, local_source)
+        else:
+            local_source = source_at
+        n, sizes, has_sources = _stage(local_source, work, partitions, memory_limit)
+        source_bytes = local_source.stat().st_size
         tasks = []
         for i in range(n):
             folder = work / "input" / f"part={i}"
-            if folder.is_dir():
-                tasks.append(
-                    PartitionTask(i, str(folder / "*.parquet"), str(tmp / f"part-{i:05d}"), str(source), has_sources)
-                )
+            if not folder.is_dir():
+                continue
+            if isinstance(out_at, Path):
+                events, part = str(folder / "*.parquet"), str(tmp / f"part-{i:05d}")
+            else:
+                events, part = remote.join(target, "_work", f"part={i}"), remote.join(target, f"part-{i:05d}")
+                upload_folder(folder, events)
+            tasks.append(PartitionTask(i, events, part, str(source), has_sources))
         results: list[PartitionResult] = (runner or _sequential)(fold_partition, tasks)
         problems = sorted((p for r in results for p in r.problems), key=lambda p: (p.line, p.message))
         if problems:
-            raise ValidationFailed(_said_exactly(source, problems))
+            raise ValidationFailed(_said_exactly(local_source, problems))
         shutil.rmtree(work)
         done = sorted(results, key=lambda r: r.index)
-        counts = {
+        manifest = _manifest(source_at, source_bytes, done, len(sizes), runner_name)
+        text = json.dumps(manifest, indent=2) + "\n"
+        if isinstance(out_at, Path):
+            (tmp / MANIFEST).write_text(text, encoding="utf-8")
+            _swap_in(tmp, out_at)
+        else:
+            remote.remove(remote.join(target, "_work"))
+            _swap_in_url(target, out_at, text)
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(out_at, str):
+            remote.remove(target)
+        raise
+    counts = manifest["counts"]
+    return Compiled(out_at, len(done), counts["events"], counts["spells"], runner_name)
+
+
+def _stage(source: Path, work: Path, partitions: int | None, memory_limit: str) -> tuple[int, dict[str, int], bool]:
+    """The log read by DuckDB, its subjects assigned to partitions and written partition by
+    partition under ``work/input``: (partitions, events per subject, whether it has sources)."""
+    con = duckdb.connect(str(work / "stage.duckdb"), config=_CONFIG)
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"SET memory_limit = {_q(memory_limit)}")
+        con.execute(f"SET temp_directory = {_q(str(work / 'spill'))}")
+        has_sources = stage_log(con, source)
+        sizes = dict(
+            con.execute("SELECT subject, count(*) FROM src WHERE subject IS NOT NULL GROUP BY subject").fetchall()
+        )
+        total = con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+        wanted = partitions or max(1, math.ceil(total / EVENTS_PER_PARTITION))
+        part_of, n = assign_partitions(sizes, links(con), wanted)
+        con.register(
+            "part_of_frame",
+            {
+                "subject": np.array(list(part_of), dtype=object),
+                "part": np.array(list(part_of.values()), dtype=np.int32),
+            },
+        )
+        con.execute(
+            "CREATE TABLE part_of AS SELECT subject::VARCHAR AS subject, part::INTEGER AS part FROM part_of_frame"
+        )
+        con.unregister("part_of_frame")
+        con.execute(
+            "COPY (SELECT s.*, COALESCE(p.part, 0) AS part FROM src s LEFT JOIN part_of p USING (subject)) "
+            f"TO {_q(str(work / 'input'))} (FORMAT parquet, PARTITION_BY (part))"
+        )
+    finally:
+        con.close()
+    (work / "stage.duckdb").unlink()
+    return n, sizes, has_sources
+
+
+def _manifest(source: Path | str, size: int, done: list[PartitionResult], subjects: int, runner: str) -> dict:
+    return {
+        "format": "timeline-compiled",
+        "version": FORMAT_VERSION,
+        "written_by": f"timeline-engine {__version__}",
+        "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "source": {"path": str(source), "bytes": size},
+        "partitions": [
+            {
+                "name": f"part-{r.index:05d}",
+                "events": r.events,
+                "spells": r.spells,
+                "in_force": r.in_force,
+                "problems": r.problem_count,
+            }
+            for r in done
+        ],
+        "counts": {
             "events": sum(r.events for r in done),
             "spells": sum(r.spells for r in done),
             "in_force": sum(r.in_force for r in done),
-            "subjects": len(sizes),
+            "subjects": subjects,
             "problems": 0,
-        }
-        manifest = {
-            "format": "timeline-compiled",
-            "version": FORMAT_VERSION,
-            "written_by": f"timeline-engine {__version__}",
-            "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "source": {"path": str(source), "bytes": source.stat().st_size},
-            "partitions": [
-                {
-                    "name": f"part-{r.index:05d}",
-                    "events": r.events,
-                    "spells": r.spells,
-                    "in_force": r.in_force,
-                    "problems": r.problem_count,
-                }
-                for r in done
-            ],
-            "counts": counts,
-            "runner": runner_name,
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap_in(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return Compiled(out, len(done), counts["events"], counts["spells"], runner_name)
+        },
+        "runner": runner,
+    }
+
+
+def _swap_in_url(partial: str, out: str, manifest: str) -> None:
+    """Put the finished partitions at ``out``: an earlier output loses its manifest first (so it
+    never reads as complete while it is replaced), the manifest is written last."""
+    remote.remove(remote.join(out, MANIFEST))
+    remote.remove(out)
+    remote.move_folder(partial, out)
+    remote.write_text(remote.join(out, MANIFEST), manifest)
 
 
 def _said_exactly(source: Path, problems: list[Problem]) -> list[Problem]:

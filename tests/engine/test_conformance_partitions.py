@@ -24,7 +24,8 @@ from tests.oracle import oracle
 from tests.strategies import to_events
 from timeline_engine.cli.app import app
 from timeline_engine.engine import Timeline
-from timeline_engine.engine.partitions import assign_partitions, compile_log
+from timeline_engine.engine.partition_plan import assign_partitions
+from timeline_engine.engine.partitions import compile_log
 from timeline_engine.events.dates import parse_instant
 from timeline_engine.events.errors import ValidationFailed
 
