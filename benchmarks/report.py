@@ -385,7 +385,9 @@ def _scale_section() -> list[str]:
         '`KubeCluster(name="timeline", n_workers=16)` — and run `timeline compile LOG --out DIR --partitions 64 '
         "--dask tcp://SCHEDULER:8786`. Two things change from `--dask local[N]`: the scheduler's address, and the "
         "storage: LOG and DIR must be on a file system every worker mounts (NFS or Lustre on HPC, a "
-        "ReadWriteMany volume on Kubernetes; object-store URLs are not supported yet). Reading the log and "
+        "ReadWriteMany volume on Kubernetes) or URLs of an object store every worker reaches "
+        "(`--out s3://bucket/compiled`, with `s3fs` installed on every worker; each task folds on its worker's "
+        "local disk and uploads its files). Reading the log and "
         "cutting it into partitions runs on the machine that calls `timeline compile`, out of core within 1 GB.",
         "",
     ]
