@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..events.codec import event_to_record
 from ..events.dates import When, period_of
@@ -11,7 +11,7 @@ from ..events.model import Event
 from ..events.vocabulary import LIFECYCLE_KINDS
 from .answers import Diff
 from .coverage import beyond_note
-from .rows import Deferred
+from .rows import Deferred, changed, primary
 from .sources import cite
 
 if TYPE_CHECKING:
@@ -37,24 +37,18 @@ def diff(tl: Timeline, subject: str, start: str | When, end: str | When) -> Diff
     # what changed is read off the index now; the events between, their dates and sources
     # when the answer is read
     changes: dict[str, list[tuple[dict, str, str]]] = {"joined": [], "left": [], "changed": [], "offices": []}
-    before, after = tl._primary(ta, "party", da), tl._primary(tb, "party", db)
-    for party in sorted(set(before) | set(after)):
-        x, y = before.get(party), after.get(party)
-        if x != y:
-            name, row = (
-                ("joined", {"party": party, "standing": y})
-                if x is None
-                else ("left", {"party": party, "standing": x})
-                if y is None
-                else ("changed", {"party": party, "from": x, "to": y})
-            )
-            changes[name].append((row, "party", party))
-    obefore, oafter = tl._primary(ta, "office", da), tl._primary(tb, "office", db)
-    for office in sorted(set(obefore) | set(oafter)):
-        x, y = obefore.get(office), oafter.get(office)
-        if x != y:
-            row = {"office": office, "from": x[0] if x else None, "to": y[0] if y else None}
-            changes["offices"].append((row, "office", office))
+    for party, x, y in _changed(tl, ta, tb, "party", da, db):
+        name, row = (
+            ("joined", {"party": party, "standing": y})
+            if x is None
+            else ("left", {"party": party, "standing": x})
+            if y is None
+            else ("changed", {"party": party, "from": x, "to": y})
+        )
+        changes[name].append((row, "party", party))
+    for office, x, y in _changed(tl, ta, tb, "office", da, db):
+        row = {"office": office, "from": x[0] if x else None, "to": y[0] if y else None}
+        changes["offices"].append((row, "office", office))
     read: list[list[Event]] = []
 
     def steps() -> list[Event]:
@@ -89,3 +83,13 @@ def diff(tl: Timeline, subject: str, start: str | When, end: str | When) -> Diff
         compared=(first.isoformat(), b.hi.isoformat()),
         notes=tuple(notes),
     )
+
+
+def _changed(tl: Timeline, ta: str, tb: str, family: str, da: int, db: int) -> list[tuple[str, Any, Any]]:
+    """(thing, value before, value after) for the things whose value differs: one subject's
+    groups compared as arrays; across a lineage (``ta`` before, ``tb`` after), by name."""
+    ix = tl.record.index
+    if ta == tb:
+        return changed(ix, *ix.groups(ta, family), da, db)
+    before, after = primary(ix, *ix.groups(ta, family), da), primary(ix, *ix.groups(tb, family), db)
+    return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]

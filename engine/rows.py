@@ -136,13 +136,42 @@ def make_rows(
     return period, None
 
 
-def primary(index: SpellIndex, g0: int, g1: int, day: int) -> dict[str, Any]:
-    """{thing: the value in force on ``day``} for groups [g0, g1), taking every transition that
-    may have happened by then as done (the latest spell possibly in force)."""
+def primary_rows(index: SpellIndex, g0: int, g1: int, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """(groups, rows): for each group of [g0, g1) with a spell possibly in force on ``day``, the
+    latest such spell (every transition that may have happened by then taken as done)."""
     rows, groups = index.candidates(g0, g1, day, day)
-    out: dict[str, Any] = {}
-    for g, r in zip(groups.tolist(), rows.tolist(), strict=True):
-        name = index.thing_name(g)
-        if name not in out:
-            out[name] = index.value_of(r)
+    first = np.ones(len(groups), dtype=bool)
+    first[1:] = groups[1:] != groups[:-1]
+    return groups[first], rows[first]
+
+
+def primary(index: SpellIndex, g0: int, g1: int, day: int) -> dict[str, Any]:
+    """{thing: the value in force on ``day``} for groups [g0, g1) (see :func:`primary_rows`)."""
+    groups, rows = primary_rows(index, g0, g1, day)
+    return {index.thing_name(g): index.value_of(r) for g, r in zip(groups.tolist(), rows.tolist(), strict=True)}
+
+
+def changed(index: SpellIndex, g0: int, g1: int, a: int, b: int) -> list[tuple[str, Any, Any]]:
+    """(thing, value on day ``a``, value on day ``b``) for the things of groups [g0, g1) whose
+    value differs between the days (None: nothing in force), in the order of their names: what
+    :func:`primary` on both days would show apart, with Python objects made only for those."""
+    ga, ra = primary_rows(index, g0, g1, a)
+    gb, rb = primary_rows(index, g0, g1, b)
+    groups = np.union1d(ga, gb)
+    key_a, key_b = np.full(len(groups), -1, dtype=np.int64), np.full(len(groups), -1, dtype=np.int64)
+    row_a, row_b = np.full(len(groups), -1, dtype=np.int64), np.full(len(groups), -1, dtype=np.int64)
+    for g, r, key, row in ((ga, ra, key_a, row_a), (gb, rb, key_b, row_b)):
+        at = groups.searchsorted(g)
+        key[at] = (index.value[r].astype(np.int64) << 32) | (index.value2[r].astype(np.int64) + 1)
+        row[at] = r
+    out = []
+    for i in np.flatnonzero(key_a != key_b).tolist():
+        x, y = int(row_a[i]), int(row_b[i])
+        out.append(
+            (
+                index.thing_name(int(groups[i])),
+                index.value_of(x) if x >= 0 else None,
+                index.value_of(y) if y >= 0 else None,
+            )
+        )
     return out
