@@ -124,7 +124,7 @@ def per_period(
     a, b = 0, len(p.subject)
     if subject is not None:  # rows are sorted by subject
         code = index.subject_code(subject)
-        a, b = p.subject.searchsorted(code), p.subject.searchsorted(code, side="right")
+        a, b = int(p.subject.searchsorted(code)), int(p.subject.searchsorted(code, side="right"))
     want = p.full[a:b] if standing is None else standing
     sel = np.flatnonzero(p.value[a:b] == want) + a
     g = p.group[sel].astype(np.int64)

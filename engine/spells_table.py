@@ -22,7 +22,6 @@ from .tracks import EPOCH
 __all__ = ["VIEWS_SQL", "write_spells"]
 
 
-
 def _days(ordinals: np.ndarray) -> np.ndarray:
     """Ordinals as days since 1970 (DuckDB dates), FOREVER as -1 (NULL: open-ended)."""
     out = ordinals.astype(np.int64) - EPOCH
