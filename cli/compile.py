@@ -20,7 +20,10 @@ COMMANDS = Room()
 
 @COMMANDS("compile")
 def compile_cmd(
-    log: Annotated[Path, typer.Argument(help="The log: JSON lines (.jsonl) or Parquet (.parquet), a path or a URL.")],
+    log: Annotated[
+        Path,
+        typer.Argument(help="The log: JSON lines (.jsonl), Parquet (.parquet) or a store (.duckdb), a path or a URL."),
+    ],
     out: Annotated[
         Path,
         typer.Option(

@@ -1,7 +1,7 @@
 """A log read by DuckDB for ``timeline compile`` (``engine.partitions``), without a Python object
-per record: JSON lines or Parquet (the interchange columns as text, or the typed export) as the
-view ``src``: ``seq`` (the record's line), the interchange fields as text, ``sources`` as the
-interchange's JSON text and the version ``v``; :func:`record_json` gives the record's JSON as a
+per record: JSON lines, Parquet (the interchange columns as text, or the typed export) or the log
+of a store, as the view ``src``: ``seq`` (the record's line, or its seq in the store), the
+interchange fields as text, ``sources`` as the interchange's JSON text and the version ``v``; :func:`record_json` gives the record's JSON as a
 store keeps it, computed when read (``engine.compiled``) for the few rows a question reads.
 What cannot be read as columns (a field that is not an event field, a value of the wrong type)
 is one line naming the file.
@@ -65,6 +65,18 @@ def stage_log(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
     p = _q(str(source))
     if source.stat().st_size == 0:
         raise TimelineError(f"{source}: is empty (no events to compile)")
+    if _is_duckdb(source):  # a store: its log, as stored (every record checked when it came in)
+        try:
+            con.execute(f"ATTACH {p} AS log_store (READ_ONLY)")
+            stored = _columns(con, "log_store.event_log")
+        except duckdb.Error as e:
+            raise TimelineError(f"{source}: not a readable store ({str(e).splitlines()[0]})") from None
+        fields = ", ".join(c if c in stored else f"NULL::VARCHAR AS {c}" for c in FIELDS)
+        con.execute(
+            f"CREATE VIEW src AS SELECT seq, {fields}, recorded_text, sources, NULL::VARCHAR AS v "
+            "FROM log_store.event_log"
+        )
+        return True
     if source.suffix.lower() == ".parquet":
         relation = f"read_parquet({p}, file_row_number = true)"
         try:
@@ -117,6 +129,12 @@ def stage_log(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
         f"{_sources_json('sources', sources_type)} AS sources, {version} AS v FROM {relation}"
     )
     return sources_type is not None
+
+
+def _is_duckdb(path: Path) -> bool:
+    """Whether ``path`` is a DuckDB database file (its header says DUCK at byte 8)."""
+    with path.open("rb") as f:
+        return f.read(12)[8:12] == b"DUCK"
 
 
 def _struct_fields(typ: str) -> list[str]:
