@@ -49,7 +49,7 @@ def _put(local: Path | str) -> str:
     return url
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 @given(records=mixed_records(), as_known=st.sampled_from(TIMES))
 def test_a_log_compiled_from_and_to_a_url_answers_as_the_oracle(tmp_path_factory, records, as_known):
     events = to_events(records)

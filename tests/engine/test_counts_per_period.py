@@ -67,7 +67,7 @@ def _reference(tl: Timeline, sid: str, by: str, first: int, last: int) -> list[d
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(covered_records(max_parties=5, max_steps=8), st.sampled_from(["year", "decade"]), st.integers(1980, 2000))
 def test_stats_counts_what_the_spells_say_in_every_period_and_standing(records, by, first):
     tl = Timeline(to_events(records))
@@ -86,7 +86,7 @@ def test_stats_of_one_standing_are_the_rows_of_that_standing(records):
         assert one == [r for r in every if r["standing"] == standing]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(covered_records(max_parties=5, max_steps=8), st.sampled_from(["year", "decade"]))
 def test_overlap_counts_the_parties_of_both_on_a_common_day_as_the_spells_say(records, by):
     tl = Timeline(to_events(records))
