@@ -397,68 +397,44 @@ def _source(s: _Statement, which: str) -> Source:
     return Source(title="Wikidata statement", ref=s.ref, url=s.url, quote=quote)
 
 
+_KINDS = {"membership": ("joined", "withdrew"), "office": ("appointed", "left-office")}
+
+
 def _events_of(s: _Statement, sid: str, start: _Time, start_note: str | None, label: str) -> list[Event]:
-    tag = re.sub(r"[^a-z0-9]", "", s.ref.split("$", 1)[1].lower())[:8]
-    origin = Origin(label, s.number)
-    out: list[Event] = []
+    """The statement's start event, and its end event when it has an end time."""
+    ends = [("start", start.text, start_note)]
+    if s.end is not None:
+        ends.append(("end", s.end.text, None))
     try:
-        if s.kind == "membership":
-            who = (s.party or "").lower()
-            out.append(
-                ParticipationEvent(
-                    id=f"{sid.lower()}-{_slug_date(start.text)}-{who}-joined-wd-{tag}",
-                    kind="joined",
-                    subject=sid,
-                    party=s.party or "",
-                    date=parse_date(start.text),
-                    sources=(_source(s, "start"),),
-                    note=start_note,
-                    origin=origin,
-                )
-            )
-            if s.end is not None:
-                out.append(
-                    ParticipationEvent(
-                        id=f"{sid.lower()}-{s.end.text}-{who}-withdrew-wd-{tag}",
-                        kind="withdrew",
-                        subject=sid,
-                        party=s.party or "",
-                        date=parse_date(s.end.text),
-                        sources=(_source(s, "end"),),
-                        origin=origin,
-                    )
-                )
-        else:
-            out.append(
-                OfficeEvent(
-                    id=f"{sid.lower()}-{_slug_date(start.text)}-{s.office}-appointed-wd-{tag}",
-                    kind="appointed",
-                    subject=sid,
-                    office=s.office or "office",
-                    holder=s.holder,
-                    nationality=s.nationality,
-                    date=parse_date(start.text),
-                    sources=(_source(s, "start"),),
-                    note=start_note,
-                    origin=origin,
-                )
-            )
-            if s.end is not None:
-                out.append(
-                    OfficeEvent(
-                        id=f"{sid.lower()}-{s.end.text}-{s.office}-left-office-wd-{tag}",
-                        kind="left-office",
-                        subject=sid,
-                        office=s.office or "office",
-                        holder=s.holder,
-                        date=parse_date(s.end.text),
-                        sources=(_source(s, "end"),),
-                        origin=origin,
-                    )
-                )
+        return [_event(s, sid, which, text, note, label) for which, text, note in ends]
     except (BadDate, BadEvent) as e:
         raise WikidataError(f"{label}: binding {s.number}: {e}") from None
-    return out
+
+
+def _event(s: _Statement, sid: str, which: str, text: str, note: str | None, label: str) -> Event:
+    """One end of a statement: ``joined``/``withdrew`` (membership), ``appointed``/``left-office`` (office)."""
+    tag = re.sub(r"[^a-z0-9]", "", s.ref.split("$", 1)[1].lower())[:8]
+    kind = _KINDS[s.kind][which == "end"]
+    fields: dict[str, Any] = dict(
+        kind=kind,
+        subject=sid,
+        date=parse_date(text),
+        sources=(_source(s, which),),
+        note=note,
+        origin=Origin(label, s.number),
+    )
+    if s.kind == "membership":
+        who = (s.party or "").lower()
+        return ParticipationEvent(
+            id=f"{sid.lower()}-{_slug_date(text)}-{who}-{kind}-wd-{tag}", party=s.party or "", **fields
+        )
+    return OfficeEvent(
+        id=f"{sid.lower()}-{_slug_date(text)}-{s.office}-{kind}-wd-{tag}",
+        office=s.office or "office",
+        holder=s.holder,
+        nationality=s.nationality if which == "start" else None,
+        **fields,
+    )
 
 
 def _slug_date(text: str) -> str:
