@@ -20,7 +20,8 @@ from .un_status import (
     treaty_id,
     un_status_events,
 )
-from .wikidata import WIKIDATA_QUERY, WikidataError, WikidataImport, read_wikidata, wikidata_events
+from .wikidata import WikidataImport, read_wikidata, wikidata_events
+from .wikidata_statements import WIKIDATA_QUERY, WikidataError
 
 __all__ = [
     "WIKIDATA_QUERY",
