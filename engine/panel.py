@@ -58,11 +58,12 @@ import numpy as np
 
 from ..events.errors import BadArgument, TimelineError
 from ..events.vocabulary import FULL_STANDING
+from .arrow_tables import html_table
 from .coverage import last_covered_year
 from .datasets.cow_export import CowExportError, standing_after, write_cow_igo_year
 from .datasets.cow_panel import TABLES, CowPanel
 from .datasets.cow_states import read_code_table
-from .frames import Frames, html_table
+from .frames import Frames
 from .lazy import LazyModule
 
 # pyarrow takes ~0.15 s to import: only a panel written or turned into a frame pays for it
