@@ -8,7 +8,8 @@
   Wikidata SPARQL query's JSON results (the query is :data:`WIKIDATA_QUERY`).
 """
 
-from .cow import CowImport, cow_subject_id, import_cow_igo_year, window_text
+from .cow import CowImport, cow_subject_id, import_cow_igo_year
+from .cow_events import window_text
 from .cow_export import CowExportError, export_cow_igo_year, write_cow_igo_year
 from .cow_panel import CowPanel, ImputedRow, MissingRun, PanelRow
 from .cow_states import CowDataError, StateSystem
