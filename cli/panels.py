@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from ..engine.panel import SHAPES, csv_text, output_format, panel
+from ..engine.panel import SHAPES, panel
+from ..engine.panel_files import csv_text, output_format
 from .common import AsKnownOpt, EventsOpt, Room, StoreOpt, load_timeline, print_notes
 
 COMMANDS = Room()

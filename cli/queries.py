@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from ..engine.aggregates import members_per_period, overlap, tenures, term_lengths
+from ..engine.answers import Members, Memberships
 from ..engine.timeline import Timeline
 from ..engine.validation import validate_paths
 from ..events.codec import event_to_record
@@ -67,6 +68,14 @@ def _emit_rows(payload: Any, fmt: Format, tables: dict[str, Sequence[dict]]) -> 
             typer.echo(line)
 
 
+def _emit_standings(answer: Members | Memberships, title: str, fmt: Format) -> None:
+    """Who stood in a subject, or where a party stood, on a day or over a period: the answer's
+    notes, then its rows as one table under TITLE."""
+    print_notes(answer.notes)
+    rows = answer.to_json()
+    _emit_rows(rows, fmt, {title: rows})
+
+
 @COMMANDS("subjects")
 def subjects_cmd(
     ctx: typer.Context,
@@ -104,11 +113,8 @@ def members_cmd(
     Example: timeline members CSTO --on 2005
     """
 
-    tl = _load(ctx, events, store, as_known)
-    answer = tl.members(subject, on=on, standing=standing)
-    print_notes(answer.notes)
-    rows = answer.to_json()
-    _emit_rows(rows, fmt, {f"{answer.answered_for} on {answer.on}": rows})
+    answer = _load(ctx, events, store, as_known).members(subject, on=on, standing=standing)
+    _emit_standings(answer, f"{answer.answered_for} on {answer.on}", fmt)
 
 
 @COMMANDS("memberships")
@@ -129,11 +135,8 @@ def memberships_cmd(
     Example: timeline memberships Kazakhstan --on 2010-01-01
     """
 
-    tl = _load(ctx, events, store, as_known)
-    answer = tl.memberships(party, on=on, standing=standing)
-    print_notes(answer.notes)
-    rows = answer.to_json()
-    _emit_rows(rows, fmt, {f"{answer.party} ({answer.name}) on {answer.on}": rows})
+    answer = _load(ctx, events, store, as_known).memberships(party, on=on, standing=standing)
+    _emit_standings(answer, f"{answer.party} ({answer.name}) on {answer.on}", fmt)
 
 
 @COMMANDS("state")

@@ -23,14 +23,15 @@ import duckdb
 import numpy as np
 
 from ..events.codec import event_from_record
-from ..events.errors import Problem, StoreError, ValidationFailed
-from ..events.model import Entry, Origin, SubjectEvent
+from ..events.errors import StoreError, ValidationFailed
+from ..events.model import Entry, Origin
 from .duck import one_row
 from .fold import Columns, Folded, fold, from_events
 from .fold.duck import load_store
 from .spells_table import VIEWS_SQL, write_spells
+from .store_batch import Refused, new_events, touched_subjects
 from .store_connect import CONFIG, check_regular, connect, connect_waiting, footprint, shrink
-from .store_import import NotColumnar, drop_staging, lineage_closure, plan_import
+from .store_import import NotColumnar, drop_staging, plan_import
 from .store_index import generation, update_index
 from .store_rows import (
     EVENTS_VIEW,
@@ -45,26 +46,11 @@ from .store_rows import (
     put_names,
     put_side,
     rows_into,
-    same_record,
     stamp,
-    stored_records,
 )
 from .validation import validate_events
 
 __all__ = ["CONFIG", "SCHEMA_VERSION", "AppendResult", "NotColumnar", "Store"]
-
-
-def _problem(event: Entry, message: str) -> Problem:
-    o = event.origin
-    return Problem(o.file if o else "<events>", o.line if o else 0, message, event.id)
-
-
-class _Refused(Exception):
-    """The fold of the log after a write found problems: the write is undone."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 class Store:
@@ -248,40 +234,7 @@ class Store:
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
         recorded = stamp(now or datetime.now(UTC))
-        problems: list[Problem] = []
-        fresh: list[Entry] = []
-        batch: dict[str, Entry] = {}
-        for e in events:
-            if e.id in batch:
-                if batch[e.id] != e:
-                    problems.append(
-                        _problem(
-                            e,
-                            f"id {e.id!r} is used twice in this input with different "
-                            f"content (also at {batch[e.id].where()})",
-                        )
-                    )
-                continue
-            batch[e.id] = e
-        stored = stored_records(self.con, list(batch))
-        unchanged = 0
-        for eid, e in batch.items():
-            if eid in stored:
-                seq, rec = stored[eid]
-                if same_record(rec, e):
-                    unchanged += 1
-                else:
-                    problems.append(
-                        _problem(
-                            e,
-                            f"id {eid!r} is already in the store (event #{seq}) with different "
-                            "content; to change it, add an event that `corrects` it",
-                        )
-                    )
-            else:
-                fresh.append(e)
-        if problems:
-            raise ValidationFailed(problems)
+        fresh, unchanged = new_events(self.con, events)
 
         def extras() -> None:
             put_side(self.con, side or {})
@@ -291,7 +244,7 @@ class Store:
             if side or party_names:
                 self._write(extras, subjects=[])
             return AppendResult((0, unchanged))
-        touched = self._partition(fresh)
+        touched = touched_subjects(self.con, fresh)
         try:
 
             def insert_all() -> None:
@@ -299,33 +252,14 @@ class Store:
                 extras()
 
             self._write(insert_all, subjects=touched)
-        except _Refused as refused:
+        except Refused as refused:
             # Nothing was written. Check the events again as they were read, so that each problem
             # names its file and line: the touched subjects' stored events and the new ones.
             existing = self.events(in_subjects(touched))
-            stamped = [e if e.recorded is not None else _with_recorded(e, recorded) for e in fresh]
+            stamped = [e if e.recorded is not None else attrs.evolve(e, recorded=recorded) for e in fresh]
             _, problems = validate_events(existing + stamped)
             raise ValidationFailed(problems or refused.problems) from None
         return AppendResult((len(fresh), unchanged))
-
-    def _partition(self, events: Sequence[Entry]) -> list[str]:
-        """The subjects a write must fold again: those of the new events and of the events they
-        correct or retract, with every subject joined to one of them by a predecessor (either way,
-        transitively: a lineage is checked whole). The rest of the log keeps its spells."""
-        subjects = {e.subject for e in events}
-        links = [x for e in events for x in (getattr(e, "retracts", None), e.corrects) if x]
-        if links:
-            subjects |= {
-                r[0]
-                for r in self.con.execute(
-                    "SELECT DISTINCT subject FROM event_log WHERE id IN (SELECT unnest(?::VARCHAR[]))", [links]
-                ).fetchall()
-            }
-        pairs = self.con.execute(
-            "SELECT subject, predecessor FROM event_log WHERE kind = 'founded' AND predecessor IS NOT NULL"
-        ).fetchall()
-        pairs += [(e.subject, e.predecessor) for e in events if isinstance(e, SubjectEvent) and e.predecessor]
-        return lineage_closure(subjects, pairs)
 
     def import_file(self, path: str | os.PathLike, *, now: datetime | None = None) -> AppendResult:
         """Add the events of one file (JSON lines, CSV or a Parquet export) read as columns by
@@ -340,7 +274,7 @@ class Store:
             if plan.added:
                 try:
                     self._write(lambda: self.con.execute(plan.insert), subjects=plan.touched, columns=plan.columns)
-                except _Refused:
+                except Refused:
                     raise NotColumnar(f"{path}: the fold refused the import") from None
             return AppendResult((plan.added, plan.unchanged))
         finally:
@@ -403,7 +337,7 @@ class Store:
         self, step, subjects: Sequence[str] | None = None, columns: tuple[Columns, np.ndarray] | None = None
     ) -> None:
         """Run ``step`` and fold the log again (only ``subjects`` when given) in one transaction:
-        all of it, or nothing (``_Refused`` when the fold finds problems), and the store file no
+        all of it, or nothing (``Refused`` when the fold finds problems), and the store file no
         larger than before."""
         before = footprint(self.path)
         stamp = generation(self)
@@ -412,7 +346,7 @@ class Store:
             step()
             folded = self.compile(subjects=subjects, columns=columns)
             if folded.problems:
-                raise _Refused(folded.problems)
+                raise Refused(folded.problems)
             for sql in VIEWS_SQL():
                 self.con.execute(sql)
             self.con.execute("COMMIT")
@@ -433,7 +367,3 @@ class Store:
             raise
         assert self.compiled is not None  # set by compile()
         update_index(self, stamp, folded, self.compiled[1], subjects)
-
-
-def _with_recorded(event: Entry, recorded: str) -> Entry:
-    return attrs.evolve(event, recorded=recorded)

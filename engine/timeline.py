@@ -9,31 +9,27 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import attrs
 import duckdb
-import numpy as np
 
 from ..events.dates import When, parse_instant, parse_period, period_of
 from ..events.errors import BadArgument, Problem, UnknownSubject, ValidationFailed
 from ..events.io import catalog_paths, read_paths
 from ..events.model import Entry, Event
 from ..events.parties import normalize_name as _norm
-from ..events.rules import SUBJECT_KINDS
-from ..events.vocabulary import FULL_STANDING, ORGANIZATION_STANDINGS, TREATY_STANDINGS
-from . import changes, explaining
+from . import changes, explaining, standings
 from .aggregates import readonly_relation
-from .answers import BodyRow, Diff, Explanation, MemberRow, Members, MembershipRow, Memberships, OfficeRow, State
+from .answers import BodyRow, Diff, Explanation, MemberRow, Members, Memberships, OfficeRow, State
 from .compiled import is_compiled, open_compiled
 from .counts import PerYear, Rosters
-from .coverage import bound, bound_state
 from .duck import one_row
 from .fold import in_replay_order
-from .fold.codes import PARTY
 from .frames import Events
+from .lineage import ancestry, answering
 from .records import MemoryRecord, Record, StoreRecord
 from .rows import Deferred, make_rows, primary
 from .sources import cite
@@ -234,40 +230,8 @@ class Timeline:
 
     def _lineage(self, subject: str, period: When) -> tuple[str, str, bool, list[str]]:
         """(asked, answered-for, asked exists, notes): before a subject existed, its predecessor answers."""
-        ix = self.record.index
         asked = self._sid(subject)
-        lo, hi = period.lo.toordinal(), period.hi.toordinal()
-        exists = ix.exists(asked, lo, hi)
-        notes: list[str] = []
-        target = asked
-        seen = {asked}  # a cycle of predecessors stops at the first subject seen twice
-        while not ix.exists(target, lo, hi):
-            founded, dissolved = ix.lifetime(target)
-            when = f"founded {founded}"
-            if dissolved is not None and ix.exists(target, -1, hi):  # founded by then: it had been dissolved
-                notes.append(f"{target} did not exist on {period.text} (dissolved {dissolved})")
-                break
-            pred = ix.predecessor(target)
-            if pred is None or pred not in self.subjects_by_id:
-                notes.append(f"{target} did not exist on {period.text} ({when})")
-                break
-            if pred in seen:
-                notes.append(
-                    f"{target} did not exist on {period.text} ({when}); its predecessors form a cycle through {pred}"
-                )
-                break
-            seen.add(pred)
-            name = self.subjects_by_id[pred].name
-            notes.append(
-                f"{target} did not exist on {period.text} ({when}); answering for its predecessor {pred} ({name})"
-            )
-            target = pred
-        if len(notes) > 2 * _NOTED_HOPS:  # a long lineage: its first and last steps, and a count
-            skipped = len(notes) - 2 * _NOTED_HOPS
-            notes[_NOTED_HOPS:-_NOTED_HOPS] = [
-                f"… and {skipped} more predecessors that did not exist on {period.text} either"
-            ]
-        return asked, target, exists, notes
+        return (asked, *answering(self.record.index, self.subjects_by_id, asked, period))
 
     # -- rows ----------------------------------------------------------------------------
     def _rows(
@@ -330,100 +294,20 @@ class Timeline:
     def _body_row(self, body, name, *rest) -> BodyRow:
         return BodyRow(body=body, name=name, **self._cited(*rest))
 
-    def _membership_row(self, s: Subject):
-        def make(_party, standing, *rest) -> MembershipRow:
-            return MembershipRow(
-                subject=s.id,
-                name=s.names[-1],
-                kind=s.kind,
-                standing=standing,
-                continues=_predecessor(s),
-                **self._cited(*rest),
-            )
-
-        return make
-
-    def _standing_filter(self, sid: str, standing: str | None) -> frozenset[str] | None:
-        """The standings a ``members`` question keeps (None: all of them)."""
-        kind = SUBJECT_KINDS[self.record.index.kind(sid)]
-        if standing is None:
-            return frozenset({FULL_STANDING[kind]})
-        if standing == "all":
-            return None
-        allowed = ORGANIZATION_STANDINGS if kind == "organization" else TREATY_STANDINGS
-        if standing not in allowed:
-            article = "an" if kind[0] in "aeiou" else "a"
-            raise BadArgument(
-                f"unknown standing {standing!r} for {article} {kind} (expected all, {', '.join(allowed)})"
-            )
-        return frozenset({standing})
-
     # -- queries -------------------------------------------------------------------------
     def members(self, subject: str, on: str | When, standing: str | None = None) -> Members:
         """Who held a standing (full participation by default) on a day or over a period."""
-        period = period_of(on)
-        asked, target, exists, notes = self._lineage(subject, period)
-        rows = self._rows(target, "party", period, self._member_row, self._standing_filter(target, standing))
-        cov = self.record.coverage(target)
-        if cov is not None:  # rows after the last covered day are unattested, made when read as the rows are
-            notes += bound(cov, period, ())[1]
-            found = rows
-            rows = Deferred(lambda: bound(cov, period, found)[0], found.keys)
-        return Members(subject=asked, answered_for=target, on=period.text, exists=exists, rows=rows, notes=tuple(notes))
+        return standings.members(self, subject, on, standing)
 
     def memberships(self, party: str, on: str | When, standing: str | None = None) -> Memberships:
         """Every subject a party stood in on a day or over a period (any standing by default; or
         ``standing="full"`` for member/party, or one standing such as ``"observer"``). A row of a
         subject that continues another (CSTO) names it in ``continues``."""
-        period = period_of(on)
-        code = self.resolve_party(party)
-        keep = _membership_filter(standing)
-        ix = self.record.index
-        found = []
-        for g in np.flatnonzero(ix.group_thing == ix.words.codes.get(code, -2)).tolist():
-            first = int(ix.group_start[g])
-            if ix.family[first] == PARTY:
-                found.append((ix.words.texts[int(ix.subject[first])], g))
-        rows: list[MembershipRow] = []
-        coverage_notes: list[str] = []
-        for sid, g in sorted(found):
-            s = self.subjects_by_id[sid]
-            make = self._membership_row(s)
-            held, covered = bound(
-                self.record.coverage(sid),
-                period,
-                self._rows(sid, "party", period, make, keep(s.kind), cite=False, groups=(g, g + 1)),
-            )
-            rows.extend(held)
-            coverage_notes += covered if held else []
-        rows = self._with_sources(rows)
-        notes = [] if rows else [f"{code} had no standing{_what(standing)} in any subject on {period.text}"]
-        notes += coverage_notes
-        return Memberships(party=code, name=self.party_name(code), on=period.text, rows=tuple(rows), notes=tuple(notes))
+        return standings.memberships(self, party, on, standing)
 
     def state(self, subject: str, on: str | When) -> State:
         """Every party with any standing, the office holders and the bodies, on a day or over a period."""
-        period = period_of(on)
-        asked, target, exists, notes = self._lineage(subject, period)
-        cov = self.record.coverage(target)
-        members, offices, bodies, covered = bound_state(
-            cov,
-            period,
-            self._rows(target, "party", period, self._member_row),
-            self._rows(target, "office", period, self._office_row),
-            self._rows(target, "body", period, self._body_row),
-        )
-        return State(
-            subject=asked,
-            answered_for=target,
-            on=period.text,
-            exists=exists,
-            members=members,
-            offices=offices,
-            bodies=bodies,
-            notes=tuple(notes + covered),
-            coverage=cov.to_json() if cov and (cov.partial or period.hi > cov.until) else None,
-        )
+        return standings.state(self, subject, on)
 
     def rosters(self, on: str | date) -> Rosters:
         """Every subject's full participants possibly on one day, {subject: [parties]}: the
@@ -456,13 +340,7 @@ class Timeline:
 
     def _ancestry(self, sid: str) -> list[str]:
         """The subject and its predecessors, newest first (CSTO, CST); a cycle stops the walk."""
-        ix = self.record.index
-        chain = [sid]
-        pred = ix.predecessor(sid)
-        while pred and pred in self.subjects_by_id and pred not in chain:
-            chain.append(pred)
-            pred = ix.predecessor(pred)
-        return chain
+        return ancestry(self.record.index, self.subjects_by_id, sid)
 
     def _lineage_events(self, sids: list[str], after: int | None = None, until: int | None = None) -> list[Event]:
         """The events in force of these subjects (a subject and its predecessors), in replay order;
@@ -497,31 +375,6 @@ class Timeline:
         """The raw events as recorded (as known), corrections and retractions included."""
         sid = self.subject(subject).id if subject else None
         return self.record.log(sid)
-
-
-def _predecessor(s: Subject) -> str | None:
-    """The subject ``s`` continues, as its founding event declares it (a store's subject built
-    alone does not know its predecessor: the founding event does)."""
-    return s.predecessor or s.founded.predecessor
-
-
-def _membership_filter(standing: str | None) -> Callable[[str], frozenset[str] | None]:
-    """For a subject kind, the standings a ``memberships`` question keeps (None: all)."""
-    if standing is None or standing == "all":
-        return lambda kind: None
-    if standing == "full":
-        return lambda kind: frozenset({FULL_STANDING[kind]})
-    known = list(dict.fromkeys((*ORGANIZATION_STANDINGS, *TREATY_STANDINGS)))
-    if standing not in known:
-        raise BadArgument(f"unknown standing {standing!r} (expected all, full, {', '.join(known)})")
-    return lambda kind: frozenset({standing})
-
-
-def _what(standing: str | None) -> str:
-    return "" if standing in (None, "all") else f" {standing!r}"
-
-
-_NOTED_HOPS = 4  # of a lineage longer than twice this, the notes show this many steps at each end
 
 
 def _instant(as_known: datetime | str | None) -> datetime | None:

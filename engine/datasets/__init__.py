@@ -8,7 +8,8 @@
   Wikidata SPARQL query's JSON results (the query is :data:`WIKIDATA_QUERY`).
 """
 
-from .cow import CowImport, cow_subject_id, import_cow_igo_year, window_text
+from .cow import CowImport, cow_subject_id, import_cow_igo_year
+from .cow_events import window_text
 from .cow_export import CowExportError, export_cow_igo_year, write_cow_igo_year
 from .cow_panel import CowPanel, ImputedRow, MissingRun, PanelRow
 from .cow_states import CowDataError, StateSystem
@@ -20,7 +21,8 @@ from .un_status import (
     treaty_id,
     un_status_events,
 )
-from .wikidata import WIKIDATA_QUERY, WikidataError, WikidataImport, read_wikidata, wikidata_events
+from .wikidata import WikidataImport, read_wikidata, wikidata_events
+from .wikidata_statements import WIKIDATA_QUERY, WikidataError
 
 __all__ = [
     "WIKIDATA_QUERY",

@@ -39,52 +39,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ...events.dates import parse_date
-from ...events.errors import BadDate, BadEvent, TimelineError, UnknownParty
+from ...events.errors import BadDate, BadEvent
 from ...events.model import Event, OfficeEvent, Origin, ParticipationEvent, Source, SubjectEvent
-from ...events.parties import is_party_code, resolve_party
+from .wikidata_statements import (
+    Statement,
+    Time,
+    WikidataError,
+    read_bindings,
+    read_qid,
+    read_statement,
+    read_time,
+    read_value,
+)
 
-__all__ = ["WIKIDATA_QUERY", "WikidataError", "WikidataImport", "read_wikidata", "wikidata_events"]
-
-WIKIDATA_QUERY = """\
-# Memberships (P463) of states and offices (P39) in chosen organizations, with start (P580) and
-# end (P582) times and their precision; run at https://query.wikidata.org, download as JSON.
-SELECT ?org ?orgLabel ?orgShort ?inception ?inceptionPrecision
-       ?statement ?state ?stateLabel ?iso3 ?person ?personLabel ?nationality ?position ?positionLabel
-       ?start ?startPrecision ?end ?endPrecision
-WHERE {
-  VALUES ?org { wd:Q485207 wd:Q318693 }            # SCO, CSTO: put the organizations you want here
-  OPTIONAL { ?org wdt:P1813 ?orgShort . FILTER(LANG(?orgShort) = "en") }
-  OPTIONAL { ?org p:P571/psv:P571 [ wikibase:timeValue ?inception ; wikibase:timePrecision ?inceptionPrecision ] }
-  {
-    ?state p:P463 ?statement . ?statement ps:P463 ?org .
-    ?state wdt:P298 ?iso3 .                          # ISO 3166-1 alpha-3: states only
-  } UNION {
-    ?person p:P39 ?statement . ?statement ps:P39 ?position .
-    ?position (wdt:P361|wdt:P1001) ?org .            # the position is part of / applies to the organization
-    OPTIONAL { ?person wdt:P27/wdt:P298 ?nationality }
-  }
-  OPTIONAL { ?statement pqv:P580 [ wikibase:timeValue ?start ; wikibase:timePrecision ?startPrecision ] }
-  OPTIONAL { ?statement pqv:P582 [ wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision ] }
-  SERVICE wikibase:label { bd:serviceParam wikibase:language "en" . }
-}
-ORDER BY ?org ?start
-"""
-
-_ENTITY = re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)$")
-_STATEMENT = re.compile(r"^https?://www\.wikidata\.org/entity/statement/(Q\d+)-(.+)$")
-_TIME = re.compile(r"^\+?(\d{4,})-(\d{2})-(\d{2})T")
-
-
-class WikidataError(TimelineError, ValueError):
-    """A Wikidata query result cannot be read: not SPARQL JSON results, or a binding that is not usable."""
+__all__ = ["WikidataImport", "read_wikidata", "wikidata_events"]
 
 
 @attrs.frozen
@@ -95,30 +69,6 @@ class WikidataImport:
     statements: int
     skipped: int
     notes: tuple[str, ...]
-
-
-@attrs.frozen
-class _Time:
-    text: str  # EDTF
-    lo: date
-
-
-@attrs.frozen
-class _Statement:
-    number: int  # the binding's number, from 1
-    kind: str  # "membership" | "office"
-    org: str  # QID
-    item: str  # QID of the state or the person
-    ref: str  # wikidata:Q…$…
-    url: str
-    start: _Time | None
-    end: _Time | None
-    party: str | None = None
-    party_label: str | None = None
-    holder: str | None = None
-    nationality: str | None = None
-    office: str | None = None
-    position_label: str | None = None
 
 
 def read_wikidata(path: str | Path) -> WikidataImport:
@@ -139,83 +89,6 @@ def read_wikidata(path: str | Path) -> WikidataImport:
     return wikidata_events(doc, str(path))
 
 
-def _bindings(doc: Any, label: str) -> list:
-    if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
-        raise WikidataError(
-            f'{label}: not SPARQL 1.1 JSON results: expected {{"head": {{"vars": [...]}}, "results": {{"bindings": [...]}}}}'
-        )
-    bindings = doc["results"].get("bindings")
-    if not isinstance(bindings, list):
-        raise WikidataError(f"{label}: 'results.bindings' must be a list of bindings")
-    return bindings
-
-
-def _term(b: Mapping, var: str, where: str) -> dict | None:
-    term = b.get(var)
-    if term is None:
-        return None
-    if not isinstance(term, dict) or "value" not in term or not isinstance(term["value"], str):
-        raise WikidataError(f'{where}: ?{var} is not an RDF term ({{"type": ..., "value": "..."}})')
-    return term
-
-
-def _value(b: Mapping, var: str, where: str, required: bool = False) -> str | None:
-    term = _term(b, var, where)
-    if term is None:
-        if required:
-            raise WikidataError(f"{where}: ?{var} is missing (the query in the README selects it)")
-        return None
-    return term["value"].strip() or None
-
-
-def _qid(b: Mapping, var: str, where: str, required: bool = True) -> str | None:
-    value = _value(b, var, where, required)
-    if value is None:
-        return None
-    m = _ENTITY.match(value)
-    if not m:
-        raise WikidataError(f"{where}: ?{var} {value!r} is not a Wikidata item URI (http://www.wikidata.org/entity/Q…)")
-    return m.group(1)
-
-
-def _time(b: Mapping, var: str, where: str) -> tuple[_Time | None, str | None]:
-    """(the time as EDTF, or None; a reason to skip the statement, or None)."""
-    value = _value(b, var, where)
-    if value is None:
-        return None, None
-    m = _TIME.match(value)
-    if not m:
-        raise WikidataError(f"{where}: ?{var} {value!r} is not an xsd:dateTime such as 1992-05-15T00:00:00Z")
-    if value.startswith("-"):
-        return None, f"?{var} {value} is before the year 1"
-    precision_text = _value(b, f"{var}Precision", where)
-    if precision_text is None:
-        raise WikidataError(
-            f"{where}: ?{var} has no ?{var}Precision: select wikibase:timePrecision with it (see the README's query), "
-            "or a year would be read as its first day"
-        )
-    try:
-        precision = int(precision_text)
-    except ValueError:
-        raise WikidataError(
-            f"{where}: ?{var}Precision {precision_text!r} is not a number (9 year, 10 month, 11 day)"
-        ) from None
-    year, month, day = m.groups()
-    if precision < 9:
-        return None, f"?{var} has precision {precision} (coarser than a year)"
-    text = {9: year, 10: f"{year}-{month}"}.get(precision, f"{year}-{month}-{day}")
-    try:
-        when = parse_date(text)
-    except BadDate as e:
-        raise WikidataError(f"{where}: ?{var} {value!r}: {e}") from None
-    return _Time(text, when.lo), None
-
-
-def _office_id(label: str) -> str:
-    head = re.split(r"\s+of\s+", label, maxsplit=1)[0]
-    return re.sub(r"[^a-z0-9]+", "-", head.lower()).strip("-")[:64] or "office"
-
-
 def _subject_id(short: str | None, qid: str) -> str:
     if short:
         sid = re.sub(r"[^A-Z0-9._-]+", "-", short.upper()).strip("-.")
@@ -224,65 +97,11 @@ def _subject_id(short: str | None, qid: str) -> str:
     return qid
 
 
-def _statement(b: Any, number: int, label: str) -> tuple[_Statement | None, str | None]:
-    where = f"{label}: binding {number}"
-    if not isinstance(b, dict):
-        raise WikidataError(f"{where}: expected an object of variable bindings")
-    org = _qid(b, "org", where)
-    uri = _value(b, "statement", where, required=True)
-    m = _STATEMENT.match(uri or "")
-    if not m:
-        raise WikidataError(
-            f"{where}: ?statement {uri!r} is not a Wikidata statement URI (http://www.wikidata.org/entity/statement/Q…-…)"
-        )
-    item, guid = m.groups()
-    start, why = _time(b, "start", where)
-    end, why_end = _time(b, "end", where)
-    why = why or why_end
-    if _term(b, "state", where) is not None:
-        state = _qid(b, "state", where)
-        party_label = _value(b, "stateLabel", where) or state
-        iso3 = (_value(b, "iso3", where) or "").upper()
-        party = iso3 if is_party_code(iso3) else None
-        if party is None:
-            try:
-                party = resolve_party(party_label or "")
-            except UnknownParty:
-                return None, f"{party_label} ({state}) has no ISO 3166 alpha-3 code"
-        kind, prop = "membership", "P463"
-        extra: dict[str, Any] = {"party": party, "party_label": party_label}
-    elif _term(b, "person", where) is not None:
-        _qid(b, "person", where)
-        position = _value(b, "positionLabel", where, required=True) or ""
-        nationality = (_value(b, "nationality", where) or "").upper() or None
-        kind, prop = "office", "P39"
-        extra = {
-            "holder": _value(b, "personLabel", where, required=True),
-            "nationality": nationality if nationality and is_party_code(nationality) else None,
-            "office": _office_id(position),
-            "position_label": position,
-        }
-    else:
-        raise WikidataError(f"{where}: neither ?state (a P463 membership) nor ?person (a P39 office) is bound")
-    st = _Statement(
-        number=number,
-        kind=kind,
-        org=org or "",
-        item=item,
-        ref=f"wikidata:{item}${guid}",
-        url=f"https://www.wikidata.org/wiki/{item}#{prop}",
-        start=start,
-        end=end,
-        **extra,
-    )
-    return st, why
-
-
 def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
     """Events from parsed SPARQL JSON results (see the module's docstring for the mapping)."""
-    bindings = _bindings(doc, label)
+    bindings = read_bindings(doc, label)
     orgs: dict[str, dict[str, Any]] = {}
-    statements: list[_Statement] = []
+    statements: list[Statement] = []
     skipped: dict[str, int] = {}
     examples: dict[str, str] = {}
     seen: dict[str, int] = {}  # statement ref -> the binding that read it
@@ -292,14 +111,14 @@ def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
         examples.setdefault(key, f"binding {number}: {reason}")
 
     for number, b in enumerate(bindings, 1):
-        st, why = _statement(b, number, label)
+        st, why = read_statement(b, number, label)
         where = f"{label}: binding {number}"
-        org = _qid(b, "org", where) or ""
+        org = read_qid(b, "org", where) or ""
         info = orgs.setdefault(org, {"short": None, "label": None, "inception": None})
-        info["short"] = info["short"] or _value(b, "orgShort", where)
-        info["label"] = info["label"] or _value(b, "orgLabel", where)
+        info["short"] = info["short"] or read_value(b, "orgShort", where)
+        info["label"] = info["label"] or read_value(b, "orgLabel", where)
         if info["inception"] is None:
-            inception, _ = _time(b, "inception", where)
+            inception, _ = read_time(b, "inception", where)
             info["inception"] = inception
         if st is not None and st.ref in seen:
             # One statement on several rows: an OPTIONAL variable with two values (two short
@@ -370,7 +189,7 @@ def wikidata_events(doc: Any, label: str = "<wikidata>") -> WikidataImport:
             if floor is None or s.end is None or floor.lo > s.end.lo:
                 skip("no start time (P580): an open start", s.number, "open start")
                 continue
-            start = _Time(f"[{floor.text}..{s.end.text}]", floor.lo)
+            start = Time(f"[{floor.text}..{s.end.text}]", floor.lo)
             start_note = (
                 f"Wikidata gives no start time (P580): dated as one day between the organization's inception "
                 f"({floor.text}) and the end time ({s.end.text})."
@@ -387,7 +206,7 @@ def _item_url(qid: str, prop: str) -> str:
     return f"https://www.wikidata.org/wiki/{qid}#{prop}"
 
 
-def _source(s: _Statement, which: str) -> Source:
+def _source(s: Statement, which: str) -> Source:
     t = s.start if which == "start" else s.end
     prop = "P463 (member of)" if s.kind == "membership" else "P39 (position held)"
     who = s.party_label if s.kind == "membership" else s.holder
@@ -397,68 +216,44 @@ def _source(s: _Statement, which: str) -> Source:
     return Source(title="Wikidata statement", ref=s.ref, url=s.url, quote=quote)
 
 
-def _events_of(s: _Statement, sid: str, start: _Time, start_note: str | None, label: str) -> list[Event]:
-    tag = re.sub(r"[^a-z0-9]", "", s.ref.split("$", 1)[1].lower())[:8]
-    origin = Origin(label, s.number)
-    out: list[Event] = []
+_KINDS = {"membership": ("joined", "withdrew"), "office": ("appointed", "left-office")}
+
+
+def _events_of(s: Statement, sid: str, start: Time, start_note: str | None, label: str) -> list[Event]:
+    """The statement's start event, and its end event when it has an end time."""
+    ends = [("start", start.text, start_note)]
+    if s.end is not None:
+        ends.append(("end", s.end.text, None))
     try:
-        if s.kind == "membership":
-            who = (s.party or "").lower()
-            out.append(
-                ParticipationEvent(
-                    id=f"{sid.lower()}-{_slug_date(start.text)}-{who}-joined-wd-{tag}",
-                    kind="joined",
-                    subject=sid,
-                    party=s.party or "",
-                    date=parse_date(start.text),
-                    sources=(_source(s, "start"),),
-                    note=start_note,
-                    origin=origin,
-                )
-            )
-            if s.end is not None:
-                out.append(
-                    ParticipationEvent(
-                        id=f"{sid.lower()}-{s.end.text}-{who}-withdrew-wd-{tag}",
-                        kind="withdrew",
-                        subject=sid,
-                        party=s.party or "",
-                        date=parse_date(s.end.text),
-                        sources=(_source(s, "end"),),
-                        origin=origin,
-                    )
-                )
-        else:
-            out.append(
-                OfficeEvent(
-                    id=f"{sid.lower()}-{_slug_date(start.text)}-{s.office}-appointed-wd-{tag}",
-                    kind="appointed",
-                    subject=sid,
-                    office=s.office or "office",
-                    holder=s.holder,
-                    nationality=s.nationality,
-                    date=parse_date(start.text),
-                    sources=(_source(s, "start"),),
-                    note=start_note,
-                    origin=origin,
-                )
-            )
-            if s.end is not None:
-                out.append(
-                    OfficeEvent(
-                        id=f"{sid.lower()}-{s.end.text}-{s.office}-left-office-wd-{tag}",
-                        kind="left-office",
-                        subject=sid,
-                        office=s.office or "office",
-                        holder=s.holder,
-                        date=parse_date(s.end.text),
-                        sources=(_source(s, "end"),),
-                        origin=origin,
-                    )
-                )
+        return [_event(s, sid, which, text, note, label) for which, text, note in ends]
     except (BadDate, BadEvent) as e:
         raise WikidataError(f"{label}: binding {s.number}: {e}") from None
-    return out
+
+
+def _event(s: Statement, sid: str, which: str, text: str, note: str | None, label: str) -> Event:
+    """One end of a statement: ``joined``/``withdrew`` (membership), ``appointed``/``left-office`` (office)."""
+    tag = re.sub(r"[^a-z0-9]", "", s.ref.split("$", 1)[1].lower())[:8]
+    kind = _KINDS[s.kind][which == "end"]
+    fields: dict[str, Any] = dict(
+        kind=kind,
+        subject=sid,
+        date=parse_date(text),
+        sources=(_source(s, which),),
+        note=note,
+        origin=Origin(label, s.number),
+    )
+    if s.kind == "membership":
+        who = (s.party or "").lower()
+        return ParticipationEvent(
+            id=f"{sid.lower()}-{_slug_date(text)}-{who}-{kind}-wd-{tag}", party=s.party or "", **fields
+        )
+    return OfficeEvent(
+        id=f"{sid.lower()}-{_slug_date(text)}-{s.office}-{kind}-wd-{tag}",
+        office=s.office or "office",
+        holder=s.holder,
+        nationality=s.nationality if which == "start" else None,
+        **fields,
+    )
 
 
 def _slug_date(text: str) -> str:

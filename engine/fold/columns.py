@@ -19,10 +19,13 @@ from ...events.model import BodyEvent, CoverageEvent, Event, OfficeEvent, Partic
 from ...events.rules import SUBJECT_KINDS
 from .codes import K, V
 
-__all__ = ["NONE", "UNKNOWN", "Columns", "Places", "from_events"]
+__all__ = ["NONE", "UNKNOWN", "WORD_FIELDS", "Columns", "Places", "from_events"]
 
 NONE = -1  # no value / no link
 UNKNOWN = -2  # a link to an id the log does not hold (yet)
+# The record fields whose texts are words (codes into ``Columns.words``), whichever reader codes
+# them; a body's ``name`` too (``established``/``abolished``: the body's holder column).
+WORD_FIELDS = ("subject", "party", "office", "body", "holder", "nationality", "predecessor", "parties")
 
 
 class Places:

@@ -19,11 +19,11 @@ import numpy as np
 from ...events.codec import FIELD_ORDER
 from ...events.dates import parse_date
 from ...events.errors import BadDate, Problem, TimelineError
-from ...events.rules import GRANTABLE, KINDS, PARTICIPATION_KINDS
+from ...events.rules import BODY_KINDS, GRANTABLE, KINDS, PARTICIPATION_KINDS
 from ..duck import one_row
 from .checks import sql_list
 from .codes import BODY, FAMILY, LIFE, OFFICE, RECORD, K, V
-from .columns import NONE, UNKNOWN, Columns, Places
+from .columns import NONE, UNKNOWN, WORD_FIELDS, Columns, Places
 from .heap import heap_reuse
 
 __all__ = ["TEXT_COLUMNS", "IdLookup", "NotBulkReadable", "encode"]
@@ -150,6 +150,7 @@ def _whens(con: duckdb.DuckDBPyConnection, rel: str, parquet: str | None) -> tup
 
 
 _CODE_BITS = 24  # subject and party codes packed two to a 64-bit column
+_BODY = f"kind IN ({sql_list(BODY_KINDS)})"  # a body's name is a word, in its holder column
 
 
 def _main_query(rel: str, cast: str) -> str:
@@ -170,10 +171,9 @@ def _main_query(rel: str, cast: str) -> str:
 
 def _rare_query(rel: str, cast: str) -> str:
     """The fields few events have (offices, bodies, lifecycle, ``effective``), with positions."""
-    body = "kind IN ('established', 'abolished')"
     w = "bulk_words_t"
     label = (
-        f"COALESCE({_raw('holder', w, cast)}, CASE WHEN {body} THEN COALESCE({_raw('name', w, cast)}, "
+        f"COALESCE({_raw('holder', w, cast)}, CASE WHEN {_BODY} THEN COALESCE({_raw('name', w, cast)}, "
         f"{_raw('body', w, cast)}) END, {_raw('predecessor', w, cast)}, {_raw('parties', w, cast)}, -1)"
     )
     effective = (
@@ -233,23 +233,17 @@ def encode(con: duckdb.DuckDBPyConnection, rel: str, label: str, parquet: str | 
 
 def _encode_columns(con: duckdb.DuckDBPyConnection, rel: str, label: str, parquet: str | None) -> Columns:
     con.execute("SET enable_progress_bar = false")
-    body = "kind IN ('established', 'abolished')"
     words = sorted(
         r[0]
         for r in con.execute(
-            " UNION ".join(
-                f"SELECT DISTINCT {c} AS v FROM {rel} WHERE {c} IS NOT NULL"
-                for c in ("subject", "party", "office", "body", "holder", "nationality", "predecessor", "parties")
-            )
-            + f" UNION SELECT DISTINCT name AS v FROM {rel} WHERE {body} AND name IS NOT NULL"
+            " UNION ".join(f"SELECT DISTINCT {c} AS v FROM {rel} WHERE {c} IS NOT NULL" for c in WORD_FIELDS)
+            + f" UNION SELECT DISTINCT name AS v FROM {rel} WHERE {_BODY} AND name IS NOT NULL"
         ).fetchall()
     )
     words_arr = _create_enum(con, "bulk_words_t", words)
     whens, lo, hi = _whens(con, rel, parquet)
     con.execute("DROP TYPE IF EXISTS bulk_kinds_t")
     con.execute(f"CREATE TEMP TYPE bulk_kinds_t AS ENUM ({sql_list(KINDS)})")
-    # Every text is in its dictionary by construction, so a plain CAST (faster than TRY_CAST)
-    # cannot fail; if it does all the same, the query runs again with TRY_CAST.
     if len(words_arr) + 2 >= (1 << _CODE_BITS):
         raise NotBulkReadable(f"{label}: more than {1 << _CODE_BITS} distinct texts; the bulk path cannot code them")
     # Every text is in its dictionary by construction, so a plain CAST (faster than TRY_CAST)

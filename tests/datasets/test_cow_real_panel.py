@@ -9,7 +9,7 @@ from itertools import islice
 import pytest
 
 from timeline_engine.engine.compare import compare_standings
-from timeline_engine.engine.datasets.cow import TITLE
+from timeline_engine.engine.datasets.cow_events import TITLE
 from timeline_engine.engine.datasets.cow_export import export_cow_igo_year, write_cow_igo_year
 from timeline_engine.engine.datasets.cow_panel import MISSING_VALUES, CowPanel
 from timeline_engine.events.dates import parse_date

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.datasets.conftest import COW_STATES
-from timeline_engine.engine.datasets.cow import window_text
+from timeline_engine.engine.datasets.cow_events import window_text
 from timeline_engine.engine.datasets.cow_states import (
     CodePeriod,
     CowDataError,

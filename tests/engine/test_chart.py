@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from tests.strategies import event_logs
 from timeline_engine.cli.app import app
 from timeline_engine.engine import Timeline
-from timeline_engine.engine.chart import STANDING_COLOURS, ChartError, check_chart_path, membership_chart
+from timeline_engine.engine.chart import ChartError, check_chart_path, membership_chart
+from timeline_engine.engine.chart_draw import STANDING_COLOURS
 from timeline_engine.events.errors import UnknownSubject
 
 runner = CliRunner()
@@ -363,7 +364,7 @@ def test_the_caption_names_the_sources_behind_the_bars_drawn(log):
 
 
 def test_a_long_list_of_sources_is_cut_short_in_the_caption():
-    from timeline_engine.engine.chart import sources_caption
+    from timeline_engine.engine.chart_data import sources_caption
     from timeline_engine.events.model import Source
 
     many = [Source(title=f"Source {k} " + "with a long title " * 6, ref=f"r{k}") for k in range(12)]
@@ -372,7 +373,7 @@ def test_a_long_list_of_sources_is_cut_short_in_the_caption():
 
 
 def test_a_title_shared_by_several_records_says_how_many():
-    from timeline_engine.engine.chart import sources_caption
+    from timeline_engine.engine.chart_data import sources_caption
     from timeline_engine.events.model import Source
 
     wd = [Source(title="Wikidata statement", ref=f"wikidata:Q{k}$x") for k in range(3)]

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline_engine.engine import Timeline, compare_standings, members_per_period, overlap, tenures
-from timeline_engine.engine.frames import Events, MissingExtra, arrow_table, to_arrow
+from timeline_engine.engine.arrow_tables import MissingExtra, arrow_table
+from timeline_engine.engine.frames import Events, to_arrow
 from timeline_engine.events.dates import parse_date
 from timeline_engine.events.errors import TimelineError
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from tests.conftest import SHARED
 from timeline_engine.cli.app import app
 from timeline_engine.engine import Store, Timeline, panel
-from timeline_engine.engine.panel import cow_codes
+from timeline_engine.engine.panel_cells import cow_codes
 from timeline_engine.events.errors import BadArgument
 
 runner = CliRunner()
