@@ -49,7 +49,7 @@ class NotColumnar(TimelineError):
 
 
 # DuckDB's memory during an import: its tables, sorts and joins (the fold's numpy columns come on top)
-IMPORT_MEMORY = "1GB"
+IMPORT_MEMORY = "512MB"
 
 
 def _json(name: str, expr: str | None = None) -> str:
