@@ -82,6 +82,9 @@ def test_for_every_igo_year_from_1965_the_members_agree_with_the_panel(cow_impor
     states = cow_import.panel.state_columns
     coded_but_not_listed, certain_but_not_coded = [], []
     years_checked = only_missing = 0
+    # which party each state column names in a year, worked out once a year rather than once a
+    # row: {year: {party: [(column, its index in a row), …]}}, columns in the panel's order
+    columns_of: dict[int, dict[str, list[tuple[str, int]]]] = {}
     for row in rows:
         year = int(row[at["year"]])
         if year < 1965:
@@ -90,18 +93,20 @@ def test_for_every_igo_year_from_1965_the_members_agree_with_the_panel(cow_impor
         answer = cow_timeline.members(subjects[row[0]], on=str(year))
         listed = {r.party for r in answer.rows}
         certain_all = {r.party for r in answer.rows if r.during == "all" and r.certainty == "certain"}
-        cells: dict[str, list[str]] = {}
-        for c in states:
-            party = system.observed_day(c, year)[1]
-            cells.setdefault(party, []).append(row[at[c]])
-            if row[at[c]] == "1" and party not in listed:
-                coded_but_not_listed.append((row[0], year, c, party))
+        if year not in columns_of:
+            columns_of[year] = {}
+            for c in states:
+                columns_of[year].setdefault(system.observed_day(c, year)[1], []).append((c, at[c]))
+        for party, columns in columns_of[year].items():
+            if party not in listed:
+                coded_but_not_listed += [(row[0], year, c, party) for c, i in columns if row[i] == "1"]
         for party in certain_all:
-            coded = [v for v in cells.get(party, []) if v not in MISSING_VALUES]
+            cells = [row[i] for _, i in columns_of[year].get(party, ())]
+            coded = [v for v in cells if v not in MISSING_VALUES]
             if not coded:
                 only_missing += 1
             elif any(v != "1" for v in coded):
-                certain_but_not_coded.append((row[0], year, party, cells[party]))
+                certain_but_not_coded.append((row[0], year, party, cells))
     assert years_checked == 14466
     assert coded_but_not_listed == []
     assert certain_but_not_coded == []

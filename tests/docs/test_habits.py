@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PACKAGE = "timeline_engine"
+MYPY_CACHE = ROOT / ".mypy_cache"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -62,6 +63,10 @@ def test_the_link_farm_lays_out_the_package_as_installed(tmp_path):
 
 
 def test_mypy_finds_no_type_errors_in_the_package(tmp_path):
+    # mypy's own incremental cache, kept in the checkout (.mypy_cache/ is ignored by git): a cold
+    # run checks the package and every library it imports (about 30 s of CPU), a warm one only
+    # what changed (about 1 s). mypy checks each cached file against its source's hash, so a
+    # cache made through another link farm (another tmp_path) is reused and never stale.
     farm = link_farm(tmp_path / "farm")
     env = {**os.environ, "MYPYPATH": str(farm)}
     done = run(
@@ -69,7 +74,7 @@ def test_mypy_finds_no_type_errors_in_the_package(tmp_path):
         "--config-file",
         str(ROOT / "pyproject.toml"),
         "--cache-dir",
-        str(tmp_path / "mypy-cache"),
+        str(MYPY_CACHE),
         "-p",
         PACKAGE,
         env=env,

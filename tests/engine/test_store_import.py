@@ -23,7 +23,9 @@ from timeline_engine.events.io import read_paths
 
 NOW = datetime(2024, 1, 2, tzinfo=UTC)
 STAMP = "2024-01-02T00:00:00.000000Z"
-HALF = settings(max_examples=max(20, settings().max_examples // 2), suppress_health_check=[HealthCheck.too_slow])
+# each example writes one or two DuckDB stores (about half a second): a third of the profile's
+# examples (20 on ci, 333 with HYPOTHESIS_PROFILE=thorough) keeps the module fast
+FEWER = settings(max_examples=max(15, settings().max_examples // 3), suppress_health_check=[HealthCheck.too_slow])
 SRC = [{"title": "Charter", "ref": "public-record:charter"}]
 
 
@@ -44,7 +46,7 @@ def _imported(path) -> Store:
     return store
 
 
-@HALF
+@FEWER
 @given(event_records())
 def test_a_file_imported_as_columns_writes_what_its_events_write(tmp_path_factory, records):
     path = tmp_path_factory.mktemp("columns") / "log.jsonl"
@@ -54,7 +56,7 @@ def test_a_file_imported_as_columns_writes_what_its_events_write(tmp_path_factor
     assert _contents(_imported(path)) == _contents(by_objects)
 
 
-@HALF
+@FEWER
 @given(event_records(), st.integers(2, 5))
 def test_a_log_imported_in_parts_gives_the_store_one_import_gives(tmp_path_factory, records, parts):
     tmp = tmp_path_factory.mktemp("parts")
@@ -72,7 +74,7 @@ def test_a_log_imported_in_parts_gives_the_store_one_import_gives(tmp_path_facto
     assert _contents(store) == _contents(_imported(whole))
 
 
-@HALF
+@FEWER
 @given(any_event_records())
 def test_the_record_text_written_in_sql_is_the_one_python_writes(tmp_path_factory, rec):
     path = tmp_path_factory.mktemp("text") / "one.jsonl"
@@ -95,7 +97,7 @@ def test_the_record_text_written_in_sql_is_the_one_python_writes(tmp_path_factor
         assert text == json.dumps(expected, ensure_ascii=False)
 
 
-@HALF
+@FEWER
 @given(st.lists(mangled_records(), min_size=1, max_size=4))
 def test_the_columnar_path_takes_nothing_the_event_objects_refuse(tmp_path_factory, records):
     path = tmp_path_factory.mktemp("mangled") / "bad.jsonl"
@@ -196,7 +198,7 @@ def test_a_read_only_store_refuses_an_import(tmp_path):
         store.import_file(path)
 
 
-@HALF
+@FEWER
 @given(event_records())
 def test_a_csv_file_imported_as_columns_writes_what_its_events_write(tmp_path_factory, records):
     path = tmp_path_factory.mktemp("csv") / "log.csv"
@@ -230,7 +232,7 @@ def test_a_csv_cell_written_as_a_json_string_is_left_to_the_python_reader(tmp_pa
         Store.memory().import_file(path, now=NOW)
 
 
-@HALF
+@FEWER
 @given(event_records())
 def test_a_parquet_export_imported_as_columns_writes_what_its_events_write(tmp_path_factory, records):
     path = tmp_path_factory.mktemp("parquet") / "log.parquet"

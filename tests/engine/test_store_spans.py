@@ -11,6 +11,11 @@ from tests.strategies import SOURCE, days, event_records, to_events
 from timeline_engine.engine import Timeline
 from timeline_engine.engine.store import Store
 
+# each example writes a DuckDB store and folds the log twice: half the profile's examples (30 on
+# ci, 500 with HYPOTHESIS_PROFILE=thorough); tests/engine/test_conformance.py compares stores
+# with the oracle as well
+HALF = settings(max_examples=max(20, settings().max_examples // 2))
+
 
 def _spells(tracks):
     return {
@@ -40,6 +45,7 @@ def _assert_same_index(mem: Timeline, sql: Timeline):
         assert _spells(mem.body_tracks(sid)) == _spells(sql.body_tracks(sid))
 
 
+@HALF
 @given(event_records())
 def test_sql_spells_equal_python_spells_on_random_logs(records):
     events = to_events(records)
@@ -47,6 +53,7 @@ def test_sql_spells_equal_python_spells_on_random_logs(records):
         _assert_same_index(Timeline(events), Timeline.from_store(store))
 
 
+@HALF
 @given(event_records(), days, st.sampled_from(["day", "month", "year"]))
 def test_store_answers_equal_replay_answers(records, day, precision):
     events = to_events(records)
@@ -140,6 +147,7 @@ def dissolved_logs(draw):
     return records
 
 
+@HALF
 @given(dissolved_logs(), days)
 def test_a_dissolution_ends_the_same_spells_in_sql_and_in_python(records, day):
     events = to_events(records)
