@@ -211,10 +211,14 @@ def make_store(jsonl: Path) -> tuple[Path, dict]:
     }
 
 
-def store_row(jsonl: Path) -> dict:
-    """The store the engine's questions and the CLI row use, made by :func:`make_store`; then what
-    writes to it cost."""
-    store, out = make_store(jsonl)
+def store_row(jsonl: Path, reuse: bool = False, export: bool = True) -> dict:
+    """The store the engine's questions and the CLI row use, made by :func:`make_store` (or, with
+    ``reuse``, the one an earlier run made); then what writes to it cost, and (``export``) the
+    load and fold of its Parquet export."""
+    if reuse and jsonl.with_suffix(".duckdb").exists():
+        store, out = jsonl.with_suffix(".duckdb"), {"reused": "the store an earlier run made with `timeline import`"}
+    else:
+        store, out = make_store(jsonl)
     timeline = str(Path(sys.executable).with_name("timeline"))
     # what a write to a big store costs: one event (a new subject), then 10,000 (new subjects), each
     # into a copy of the store so that the questions below ask the imported log
@@ -235,15 +239,17 @@ def store_row(jsonl: Path) -> dict:
         t0 = time.perf_counter()
         subprocess.run([timeline, "import", str(more), "--store", str(copy)], check=True, capture_output=True)
         out["import_10k_s"] = time.perf_counter() - t0
+        if not export:
+            return out
         # the store's Parquet export (`timeline export --to parquet`), read back by the bulk reader
         # and folded: what `timeline import` and `timeline compile` of an export do first
-        export = Path(tmp) / "export.parquet"
+        exported = Path(tmp) / "export.parquet"
         subprocess.run(
-            [timeline, "export", "--to", "parquet", "--out", str(export), "--store", str(store)],
+            [timeline, "export", "--to", "parquet", "--out", str(exported), "--store", str(store)],
             check=True,
             capture_output=True,
         )
-        out.update(_child(_PARQUET_FOLD.format(path=str(export))))
+        out.update(_child(_PARQUET_FOLD.format(path=str(exported))))
     return out
 
 
@@ -398,6 +404,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, default=Path("/tmp/timeline-bench"))
     ap.add_argument("--no-write", action="store_true", help="print results only")
     ap.add_argument("--merge", action="store_true", help="keep the other sizes of benchmarks/results.json")
+    ap.add_argument("--reuse-store", action="store_true", help="ask the store an earlier run imported")
+    ap.add_argument("--no-export", action="store_true", help="skip the Parquet export's load and fold")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--parquet", help=argparse.SUPPRESS)
     ap.add_argument("--limits", default="{}", help=argparse.SUPPRESS)
@@ -416,7 +424,7 @@ def main(argv: list[str] | None = None) -> None:
         jsonl, parquet = ensure_log(size, args.data)
         row: dict = {"events": _count_lines(jsonl), "methods": {}}
         print(f"[{size}] timeline import …", file=sys.stderr, flush=True)
-        row["store"] = store_row(jsonl)
+        row["store"] = store_row(jsonl, reuse=args.reuse_store, export=not args.no_export)
         for name in args.methods.split(","):
             if name == "library" and SIZES[size] > 1_000_000:
                 continue

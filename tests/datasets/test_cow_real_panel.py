@@ -3,7 +3,6 @@ replayed answers agree with the panel's codes year by year."""
 
 from __future__ import annotations
 
-import time
 from itertools import islice
 
 import pytest
@@ -20,9 +19,7 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 
 def test_the_export_gives_back_every_cell_of_every_row(cow_import, cow_timeline, cow_rows):
     header, rows = cow_rows
-    started = time.perf_counter()
     exported = list(export_cow_igo_year(cow_timeline, cow_import.panel))
-    took = time.perf_counter() - started
     assert list(cow_import.panel.header) == header
     assert len(exported) == len(rows) == 19335
     differences = [
@@ -31,8 +28,7 @@ def test_the_export_gives_back_every_cell_of_every_row(cow_import, cow_timeline,
         for column, want, got in zip(header, row, out)
         if want != got
     ]
-    assert differences == []
-    assert took < 60, f"export took {took:.1f} s"
+    assert differences == []  # how long it takes is measured by benchmarks.run (the COW row), not here
 
 
 def test_the_export_from_a_bare_event_list_writes_the_same_file(cow_import, cow_rows, tmp_path):
