@@ -5,7 +5,7 @@ A cell is the COW membership code of a state in a subject on the cell's *observa
 last day of the year (or the last day the subject existed, in the year it was dissolved; in a
 store imported from the COW panel, the last day of the year the state was in the COW state
 system, as COW reads its own cells), taking every transition that may have happened by then as
-done (``engine.datasets.cow_export.standing_after``):
+done (``engine.datasets.cow_export.standings_after``):
 
 * ``1`` full participation (``member`` of an organization, ``party`` to a treaty),
   ``2`` ``associate``, ``3`` ``observer``, ``0`` none (or the subject did not exist that year);

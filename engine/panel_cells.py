@@ -15,7 +15,7 @@ import numpy as np
 
 from ..events.vocabulary import FULL_STANDING
 from .coverage import last_covered_year
-from .datasets.cow_export import standing_after
+from .datasets.cow_export import standings_after
 from .datasets.cow_panel import TABLES, CowPanel
 from .datasets.cow_states import read_code_table
 
@@ -133,6 +133,7 @@ class Cells:
             for party, track in tl.party_tracks(s.id).items():
                 self.parties.add(party)
                 out = np.zeros(len(years), dtype=np.int8)
+                asked: list[tuple[int, int]] = []  # (year index, day), searched at once
                 for i, y in enumerate(years):
                     if not living[i]:
                         continue  # the subject did not exist: 0
@@ -140,9 +141,9 @@ class Cells:
                         out[i] = MISSING
                         continue
                     day = self.observed_day(party, y)
-                    if last_day is not None:
-                        day = min(day, last_day)
-                    standing = standing_after(track, day, gone_id)
+                    asked.append((i, min(day, last_day) if last_day is not None else day))
+                found = standings_after(track, [d for _, d in asked], gone_id)
+                for (i, _), standing in zip(asked, found, strict=True):
                     if standing is None:
                         continue
                     code = 1 if standing == full else CODE.get(standing)

@@ -256,6 +256,23 @@ class SpellIndex:
             rows, groups = rows[order], groups[order]
         return rows, groups
 
+    def latest_on(self, group: int, days: np.ndarray) -> np.ndarray:
+        """For each of ``days``, the row of the group's latest spell possibly in force on it (-1:
+        none): the first row :meth:`candidates` gives for that one day, for many days at once."""
+        a, b = int(self.group_start[group]), int(self.group_start[group + 1])
+        days = np.asarray(days, dtype=np.int64)
+        out = np.full(len(days), -1, dtype=np.int64)
+        j = np.asarray(self.pf[a:b]).searchsorted(days, side="right").astype(np.int64) - 1 + a
+        live = np.flatnonzero(j >= a)
+        while len(live):
+            jj, d = j[live], days[live]
+            hit = self.pt[jj] > d
+            out[live[hit]] = jj[hit]
+            on = ~hit & (self.reach_before[jj] > d)  # an earlier spell may still hold
+            live = live[on]
+            j[live] -= 1
+        return out
+
     def thing_name(self, group: int) -> str:
         return self.words.texts[int(self.group_thing[group])]
 

@@ -11,7 +11,7 @@ thing's view of them.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +85,16 @@ class Track:
         if missing:
             made.update(zip(missing, self.index.spells(missing), strict=True))
         return [made[r] for r in rows.tolist()]
+
+    def latest_on(self, days: np.ndarray | Sequence[int]) -> list[Spell | None]:
+        """For each day, the latest spell possibly in force on it (the first of :meth:`on`), or
+        None: many days searched at once."""
+        rows = self.index.latest_on(self.group, np.asarray(days, dtype=np.int64)).tolist()
+        made = self._made
+        missing = sorted({r for r in rows if r >= 0 and r not in made})
+        if missing:
+            made.update(zip(missing, self.index.spells(missing), strict=True))
+        return [made[r] if r >= 0 else None for r in rows]
 
     def on(self, day: int) -> list[tuple[Spell, bool]]:
         """(spell, certain) for each value possibly in force on ``day``, latest first."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -21,7 +21,13 @@ from ...events.errors import TimelineError
 from ..timeline import Timeline
 from .cow_panel import CowPanel
 
-__all__ = ["CODE_OF_STANDING", "CowExportError", "export_cow_igo_year", "write_cow_igo_year"]
+__all__ = [
+    "CODE_OF_STANDING",
+    "CowExportError",
+    "export_cow_igo_year",
+    "standings_after",
+    "write_cow_igo_year",
+]
 
 CODE_OF_STANDING = {None: "0", "member": "1", "associate": "2", "observer": "3"}
 
@@ -30,16 +36,22 @@ class CowExportError(TimelineError, ValueError):
     """The events cannot be written as the COW panel (a subject missing, a standing COW has no code for)."""
 
 
-def standing_after(track, day: int, dissolution: str | None = None):
-    """The standing on ``day`` once every transition that may have happened by then has: the
-    certain one outside uncertainty windows, the latest possible one inside them. A spell that
-    only the subject's ``dissolution`` (an event id) ends is still held while the subject is."""
+def standings_after(track, days: Sequence[int], dissolution: str | None = None) -> list:
+    """For each day, the standing on it once every transition that may have happened by then
+    has: the certain one outside uncertainty windows, the latest possible one inside them. A
+    spell that only the subject's ``dissolution`` (an event id) ends is still held while the
+    subject is. Many days of one track are searched at once (``Track.latest_on``)."""
     if track is None:
-        return None
-    hits = track.on(day)
-    if not hits:
-        return None
-    spell, certain = hits[0]
+        return [None] * len(days)
+    return [
+        None if spell is None else _after(spell, day, dissolution)
+        for spell, day in zip(track.latest_on(days), days, strict=True)
+    ]
+
+
+def _after(spell, day: int, dissolution: str | None):
+    """The standing ``spell`` (the latest possibly in force on ``day``) gives that day."""
+    certain = spell.certain_on(day)
     if dissolution is not None and not certain and spell.until is not None:
         if spell.next_event_id == dissolution:
             return spell.value
@@ -83,9 +95,10 @@ def export_cow_igo_year(source, panel: CowPanel) -> Iterator[list[str]]:
         cells: dict[str, list[str]] = {}
         years = [r.year for r in group]
         for c in panel.state_columns:
-            out = []
+            out: list[str | None] = []
             runs = missing.get(first.ioname, {}).get(c, [])
             r = 0
+            asked: dict[str, list[tuple[int, int]]] = {}  # party -> [(row, day)], searched at once
             for y in years:
                 while r < len(runs) and runs[r].last_year < y:
                     r += 1
@@ -98,14 +111,21 @@ def export_cow_igo_year(source, panel: CowPanel) -> Iterator[list[str]]:
                 day, party = system.observed_day(c, y)
                 if last_day is not None:
                     day = min(day, last_day)
-                standing = standing_after(tracks.get(party), day, gone_id)
-                code = CODE_OF_STANDING.get(standing)
+                asked.setdefault(party, []).append((len(out), day))
+                out.append(None)
+            standing: dict[int, tuple[str, object]] = {}
+            for party, wanted in asked.items():
+                found = standings_after(tracks.get(party), [d for _, d in wanted], gone_id)
+                standing.update((k, (party, v)) for (k, _), v in zip(wanted, found, strict=True))
+            for k in sorted(standing):
+                party, value = standing[k]
+                code = CODE_OF_STANDING.get(value)
                 if code is None:
                     raise CowExportError(
-                        f"{sid} {y}: {party} ({c}) has standing {standing!r}, which the COW panel cannot code "
+                        f"{sid} {years[k]}: {party} ({c}) has standing {value!r}, which the COW panel cannot code "
                         "(0 none, 1 member, 2 associate, 3 observer)"
                     )
-                out.append(code)
+                out[k] = code
             cells[c] = out
         for k, row in enumerate(group):
             fields = dict(zip(igo_columns, row.values))
