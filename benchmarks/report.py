@@ -10,35 +10,33 @@ __all__ = ["render", "write_report"]
 
 ORDER = ["engine", "library", "spans", "asof", "eventsourcing", "fold"]
 WHY = {
-    "replay": "The replay sorts every event by (subject, party, effective day, kind, log order) and checks each "
-    "transition with whole-array numpy steps; each step makes new 10M-element arrays, and on this VM "
-    "touching fresh memory costs about 2.7 ms per MB, more than the arithmetic.",
-    "load": "The log is the interchange Parquet, where every field is text. DuckDB turns kind, subject and party "
-    "into dictionary codes (an ENUM cast, 0.1–0.3 s per 10M values on one core) and hashes dates and ids "
-    "(dates are looked up in a calendar by hash, ids checked for repeats); fetching a 10M-value column "
-    "into numpy costs about 0.2 s more. Then the validated replay sorts and checks 10M events. Both share "
-    "2 cores with other work on this machine (load average in results.json), so DuckDB rarely gets its "
-    "second thread. A Parquet file written for the bulk path, with day numbers and dictionary codes "
-    "instead of text, would skip most of the loading; it does not exist yet.",
-    "memory": "Peak memory is the columns (about 27 bytes per event), the replay's temporaries and the spells.",
-    "members": "One question is about a dozen numpy calls on arrays of the subject's ~200 parties; numpy's fixed "
-    "cost per call (1–3 µs) sets the floor, not the search.",
-    "diff": "Two searches like the row above, one per day, and a comparison; numpy's fixed cost per call "
-    "sets the floor.",
-    "per_year": "Spread counting over every member spell with bincount.",
-    "all": "One pass over the member spells, classed by length and sorted by start.",
-    "import": "The columnar import reads the file with DuckDB's read_json, then checks the records as columns, "
-    "builds each stored row and its record text in SQL, inserts them (the record text and two indexes are most "
-    "of it), folds and writes the spells and the spell index; the 1M run shared the 2 cores with a full test run.",
-    "cli": "Start-up: the CLI imports its libraries, opens the store and its index and answers one subject.",
-    "add": "A write folds the subjects it touches, then writes the whole spell index again beside the store "
-    "(every row, not only the touched subjects').",
-    "open": "Opening reads the store's metadata and maps the saved index; the first question reads the pages of "
-    "one subject.",
+    "members": "A question is about a dozen numpy calls on the subject's party groups (about 200) and the answer "
+    "object; numpy's fixed cost per call (1-3 µs, more on a loaded machine) sets the floor, not the search. At 10M a "
+    "subject has about 3,200 spells, at 100k about 30 (57 µs there, by hand).",
+    "diff": "Two searches like the row above (one per day), the comparison of the two days as arrays, the lineage "
+    "walk and the parsing of two date texts, each a handful of numpy calls.",
+    "per_year": "Spread counting over every full-standing spell with bincount: linear in spells (0.27 s at 1M, "
+    "2.0 s at 10M).",
+    "all": "One pass over every full-standing spell, classed by length and sorted by start: linear in spells.",
+    "import": "The columnar import reads the file with DuckDB's read_json, checks the records as columns, builds "
+    "each stored row and its record text in SQL and inserts them under the store's unique index on ids (most of the "
+    "time), folds and writes the spells and the spell index. The 10M import ran without a bound on DuckDB's memory "
+    "(10.9 GB); DuckDB's share is bounded at 512 MB since (1M: 1.26 GB before, 0.77 GB after), not measured again "
+    "at 10M.",
+    "add": "A write folds the subjects it touches, writes their spells, splices them into the saved spell index "
+    "and writes the whole index again (every row: about 6.5M spells at 10M). An append-only layout (new segments "
+    "appended, a per-subject segment table rewritten) is the fix; it is not built.",
+    "open": "Opening maps the index's arrays and parses its JSON dictionary (every subject, party, holder and date "
+    "text), most of the time at 10M; the first question reads the pages of one subject. A binary dictionary read "
+    "lazily is the fix; it is not built.",
+    "cli": "Start-up: the CLI imports its libraries, opens the store and its index (the dictionary above) and "
+    "answers one subject.",
+    "parquet": "`timeline export --to parquet` of a store reads every event as a Python object: at 10M it held "
+    "15 GB after 24 minutes and was stopped, so the export's load and fold were not measured at that size. A "
+    "columnar export (the store's rows and the fold's columns straight into Parquet) is the fix; it is not built.",
     "catalog": "Start-up of the command: numpy for the fold and the index, DuckDB, typer and the catalog read and "
     "folded on every start (the catalog is not saved folded). The 0.65 s was measured on an idle machine; this run "
-    "shared it with a full test run (the bare `python -c` import took 1.4 s here, about 4x its idle time), so the "
-    "comparison is not like for like and stays open.",
+    "shared it with other work (load in results.json), so the comparison is not like for like and stays open.",
 }
 
 
@@ -173,6 +171,14 @@ def _targets(size: str, row: dict) -> list[tuple[str, str, str, str, str]]:
             _verdict(st.get("import_10k_s"), 3),
             "add",
         ),
+        (
+            "load + fold of the store's Parquet export (`timeline export --to parquet`; the bulk reader takes its "
+            "fold columns as they are)",
+            "≤ 1.5 s",
+            _fmt_s(st.get("parquet_load_fold_s")),
+            _verdict(st.get("parquet_load_fold_s"), 1.5),
+            "parquet",
+        ),
         ("`Timeline.load(store=…)`: open and first question", "≤ 0.3 s", _fmt_s(first), _verdict(first, 0.3), "open"),
         (
             "… then members of one subject on a day, p50",
@@ -271,7 +277,7 @@ def render(res: dict) -> str:
         size = measured[-1]
         rows = _targets(size, sizes[size])
         out += [
-            f"## Targets (issue 12), on the product path, at {size} events",
+            f"## Targets (issue 12), on the product path, at {size.upper()} events",
             "",
             "What `Timeline` and the `timeline` command do: the store is made by `timeline import`, opened with "
             "`Timeline.load(store=…)`, and asked `members`, `diff`, `rosters` and `members_per_year`.",
@@ -292,10 +298,16 @@ def render(res: dict) -> str:
                     else "."
                 ),
             ]
-        missed = [(a, k) for a, _, _, d, k in rows if d.startswith("missed") and k in WHY]
+        missed: dict[str, list[str]] = {}
+        for a, _, _, d, k in rows:
+            if (d.startswith("missed") or d == "not measured") and k in WHY:
+                missed.setdefault(k, []).append(a)
         if missed:
-            out += ["", "Where a target is missed, why:", ""]
-            out += [f"- **{a}**: {WHY[k]}" for a, k in missed]
+            out += ["", "Where a target is missed (or not measured), why:", ""]
+            out += [f"- **{'; '.join(names)}**: {WHY[k]}" for k, names in missed.items()]
+        notes = [v for k, v in sizes[size].get("store", {}).items() if k.endswith("_note")]
+        if notes:
+            out += ["", *(f"Note: {n}" for n in notes)]
         out.append("")
     for size, row in sizes.items():
         out += [f"## {size} events ({row['events']:,} generated)", ""] + _method_table(row) + [""]
@@ -373,10 +385,11 @@ def _scale_section() -> list[str]:
             f"| {r['mode']} | {r['events']:,} | {r['partitions']} | {_fmt_s(r['seconds'])} | "
             f"{r['events'] / r['seconds'] / 1e3:.0f}k | {r['peak_mb']:.0f} MB | {workers} |"
         )
+    out += [""] + [f"- {r['events']:,} events, {r['mode']}: {r['note']}" for r in res["rows"] if r.get("note")]
     out += [
         "",
-        "The 100M-event run of the issue was not made (generating the log alone takes about 50 minutes "
-        "here); a partition's memory is bounded by its size (about 0.8 GB per million events), not by the log's.",
+        "A partition's memory is bounded by its size (about 0.8 GB per million events), not by the log's. "
+        + res.get("not_run", ""),
         "",
         "### Running it on a cluster",
         "",
