@@ -48,10 +48,6 @@ class NotColumnar(TimelineError):
     through event objects, which accept it or name each problem by file and line."""
 
 
-# DuckDB's memory during an import: its tables, sorts and joins (the fold's numpy columns come on top)
-IMPORT_MEMORY = "512MB"
-
-
 def _json(name: str, expr: str | None = None) -> str:
     """``"name": value`` as ``json.dumps`` writes it, NULL when the value is NULL."""
     return f"""'"{name}": ' || to_json({expr or name})"""
@@ -306,9 +302,7 @@ class ImportPlan:
 
 def plan_import(con: duckdb.DuckDBPyConnection, path: Path, stamp_text: str) -> ImportPlan:
     """Stage one file of events in ``con`` as columns and check it: see the module's docstring.
-    The staging tables stay until :func:`drop_staging`. DuckDB's share of the import is bounded
-    (``IMPORT_MEMORY``; what it holds beyond spills to the store's temporary folder) until then."""
-    con.execute(f"SET memory_limit = '{IMPORT_MEMORY}'")
+    The staging tables stay until :func:`drop_staging`."""
     cols = _stage(con, Path(path))
     if cols.record_problems or cols.conflicts or not len(cols):
         raise NotColumnar(f"{path}: problems in the records, or none")
@@ -340,4 +334,3 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {t}")
     con.execute("DROP VIEW IF EXISTS import_rows")
     reset_bulk_log(con)
-    con.execute("RESET memory_limit")  # a store's connection never sets one otherwise
