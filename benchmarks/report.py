@@ -20,9 +20,9 @@ WHY = {
     "all": "One pass over every full-standing spell, classed by length and sorted by start: linear in spells.",
     "import": "The columnar import reads the file with DuckDB's read_json, checks the records as columns, builds "
     "each stored row and its record text in SQL and inserts them under the store's unique index on ids (most of the "
-    "time), folds and writes the spells and the spell index. The 10M import ran without a bound on DuckDB's memory "
-    "(10.9 GB); DuckDB's share is bounded at 512 MB since (1M: 1.26 GB before, 0.77 GB after), not measured again "
-    "at 10M.",
+    "time), folds and writes the spells and the spell index, with DuckDB's memory unbounded (10.9 GB at 10M). "
+    "Bounding DuckDB to 512 MB during the import lowered the 1M peak to 0.77 GB but made the 10M import fail, so the "
+    "bound was taken out again; a bounded import needs its insert (under the unique index on ids) done in batches.",
     "add": "A write folds the subjects it touches, writes their spells, splices them into the saved spell index "
     "and writes the whole index again (every row: about 6.5M spells at 10M). An append-only layout (new segments "
     "appended, a per-subject segment table rewritten) is the fix; it is not built.",
