@@ -14,7 +14,7 @@ import gzip
 import io
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ...events.dates import parse_date
 from ...events.errors import TimelineError
@@ -95,7 +95,7 @@ def export_cow_igo_year(source, panel: CowPanel) -> Iterator[list[str]]:
         cells: dict[str, list[str]] = {}
         years = [r.year for r in group]
         for c in panel.state_columns:
-            out: list[str | None] = []
+            out: list[str] = []
             runs = missing.get(first.ioname, {}).get(c, [])
             r = 0
             asked: dict[str, list[tuple[int, int]]] = {}  # party -> [(row, day)], searched at once
@@ -112,8 +112,8 @@ def export_cow_igo_year(source, panel: CowPanel) -> Iterator[list[str]]:
                 if last_day is not None:
                     day = min(day, last_day)
                 asked.setdefault(party, []).append((len(out), day))
-                out.append(None)
-            standing: dict[int, tuple[str, object]] = {}
+                out.append("")  # its code, below
+            standing: dict[int, tuple[str, Any]] = {}
             for party, wanted in asked.items():
                 found = standings_after(tracks.get(party), [d for _, d in wanted], gone_id)
                 standing.update((k, (party, v)) for (k, _), v in zip(wanted, found, strict=True))
