@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -243,10 +243,7 @@ class SpellIndex:
         local = int(self.key[a]) >> 32  # group g0's number within its subject's family
         j = self.key[a:b].searchsorted(_qbase(local + g1 - g0)[local : local + g1 - g0] + end, side="right") + (a - 1)
         j = j[j >= gs[g0:g1]]  # the groups with a spell begun by the end
-        found = []
-        while len(j):
-            found.append(j[self.pt[j] > start])
-            j = j[self.reach_before[j] > start] - 1  # an earlier spell may still hold
+        found = [rows for _, rows in self._walk(j, np.full(len(j), start, dtype=np.int64), every=True)]
         if not found:
             return _EMPTY, _EMPTY
         rows = found[0] if len(found) == 1 else np.concatenate(found)
@@ -264,14 +261,23 @@ class SpellIndex:
         out = np.full(len(days), -1, dtype=np.int64)
         j = np.asarray(self.pf[a:b]).searchsorted(days, side="right").astype(np.int64) - 1 + a
         live = np.flatnonzero(j >= a)
-        while len(live):
-            jj, d = j[live], days[live]
-            hit = self.pt[jj] > d
-            out[live[hit]] = jj[hit]
-            on = ~hit & (self.reach_before[jj] > d)  # an earlier spell may still hold
-            live = live[on]
-            j[live] -= 1
+        for at, rows in self._walk(j[live], days[live], every=False):
+            out[live[at]] = rows
         return out
+
+    def _walk(self, j: np.ndarray, start: np.ndarray, every: bool) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The walk back from rows ``j`` (each its group's latest spell begun by a day): per round,
+        (positions in ``j``, rows) of the spells possibly in force on or after ``start`` (per
+        position); an earlier spell of the group is looked at while ``reach_before`` says one
+        may still hold — after a hit too when ``every``, else only until the first hit."""
+        at = np.arange(len(j))
+        while len(j):
+            hit = self.pt[j] > start
+            yield at[hit], j[hit]
+            on = self.reach_before[j] > start
+            if not every:
+                on &= ~hit
+            at, j, start = at[on], j[on] - 1, start[on]
 
     def thing_name(self, group: int) -> str:
         return self.words.texts[int(self.group_thing[group])]

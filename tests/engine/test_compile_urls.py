@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.engine.test_conformance import TIMES, _jsonl, _problem_ids, _timeline_spells, mixed_records
+from tests.engine.test_conformance import TIMES, _jsonl, _problem_ids, mixed_records
+from tests.engine.test_conformance_partitions import assert_answers_as_the_oracle
 from tests.oracle import oracle
 from tests.strategies import to_events
 from timeline_engine.cli.app import app
 from timeline_engine.engine import Timeline
 from timeline_engine.engine.partitions import compile_log
 from timeline_engine.engine.remote import as_location
-from timeline_engine.events.dates import parse_instant
 from timeline_engine.events.errors import TimelineError, ValidationFailed
 
 fsspec = pytest.importorskip("fsspec")
@@ -63,14 +63,7 @@ def test_a_log_compiled_from_and_to_a_url_answers_as_the_oracle(tmp_path_factory
         assert not [p for p in MEMORY.find("/timeline-tests") if ".partial-" in p]
         return
     compile_log(log, out, 3)
-    tl = Timeline.load(out)
-    try:
-        assert _timeline_spells(tl) == expected.spells
-        known = oracle(events, parse_instant(as_known))
-        if not known.problems:
-            assert _timeline_spells(tl.as_of_knowledge(as_known)) == known.spells
-    finally:
-        tl.store.close()
+    assert_answers_as_the_oracle(out, events, expected, as_known)
 
 
 @pytest.fixture(scope="module")

@@ -52,7 +52,13 @@ def _check(tmp, records, as_known, partitions, runner=None):
         assert list(tmp.iterdir()) == [tmp / "log.jsonl"]  # nothing written, nothing half-written
         return
     compile_log(path, out, partitions, runner)
-    tl = Timeline.load(out)
+    assert_answers_as_the_oracle(out, events, expected, as_known)
+
+
+def assert_answers_as_the_oracle(compiled, events, expected, as_known):
+    """A compiled log (a folder or a URL), read back by ``Timeline.load``, has the oracle's spells,
+    and as known at ``as_known`` too."""
+    tl = Timeline.load(compiled)
     try:
         assert _timeline_spells(tl) == expected.spells
         known = oracle(events, parse_instant(as_known))
