@@ -292,6 +292,10 @@ def _stage(source: Path, work: Path, partitions: int | None, memory_limit: str) 
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET memory_limit = {_q(memory_limit)}")
         con.execute(f"SET temp_directory = {_q(str(work / 'spill'))}")
+        # each thread buffers this many rows per partition before writing them: DuckDB's default
+        # (524,288) held ~20 GB for 100 partitions and spilled it all (40 of 66 minutes at 100M
+        # events); 16,384 writes the same files without spilling (38 s -> 10 s at 10M)
+        con.execute("SET partitioned_write_flush_threshold = 16384")
         has_sources = stage_log(con, source)
         sizes = dict(
             con.execute("SELECT subject, count(*) FROM src WHERE subject IS NOT NULL GROUP BY subject").fetchall()
