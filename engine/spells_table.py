@@ -29,6 +29,16 @@ def _days(ordinals: np.ndarray) -> np.ndarray:
     return out
 
 
+def _ranks(texts) -> np.ndarray:
+    """The place of each code's text in text order (as DuckDB orders VARCHAR: by code point),
+    with the code -1 (no text) after every text."""
+    order = np.argsort(np.asarray(texts, dtype=object), kind="stable")
+    ranks = np.empty(len(order) + 1, dtype=np.int64)
+    ranks[order] = np.arange(len(order))
+    ranks[-1] = len(order)
+    return ranks
+
+
 def write_spells(
     con: duckdb.DuckDBPyConnection,
     folded: Folded,
@@ -70,6 +80,12 @@ def write_spells(
         "pt": _days(s.possible_to),
         "pos": pos,
     }
+    # the table's order (family, subject, thing, then replay) as one integer key, so that
+    # DuckDB sorts integers rather than texts
+    words = _ranks(c.words)
+    families = np.zeros(max(FAMILY_NAMES) + 1, dtype=np.int64)
+    families[list(FAMILY_NAMES)] = _ranks(list(FAMILY_NAMES.values()))[:-1]
+    frame["ord"] = np.lexsort((pos, words[frame["thing"]], words[frame["subject"]], families[s.family])).argsort()
     dictionaries = {
         "fold_words": {"code": np.arange(len(c.words), dtype=np.int32), "w": c.words.astype(object)},
         "fold_whens": {"code": np.arange(len(c.whens), dtype=np.int32), "w": c.whens.astype(object)},
@@ -132,7 +148,7 @@ def write_spells(
                    {day("pf")} AS possible_from, {day("cf")} AS certain_from,
                    {day("ct")} AS certain_to, {day("pt")} AS possible_to, f.pos
             FROM fold_spells f {joins} {id_joins}
-            ORDER BY 1, 2, 3, f.pos"""
+            ORDER BY f.ord"""
         live = np.flatnonzero(folded.live)
         live_seq = np.asarray(store_seq, dtype=np.int64)[live] if store_seq is not None else live.astype(np.int64)
         con.register("fold_live", {"seq": live_seq})

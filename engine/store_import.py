@@ -262,12 +262,14 @@ def lineage_closure(subjects: set[str], pairs: list[tuple[str, str]]) -> list[st
     return sorted(out)
 
 
-def _insert_sql(fresh: str) -> str:
-    """The new rows into ``event_log``, numbered after the last stored event."""
+def _insert_sql(fresh: str, every_row: bool) -> str:
+    """The new rows into ``event_log``, numbered after the last stored event (``every_row``:
+    the file's rows are all new, so its position numbers them without sorting the rows)."""
     values = []
+    last = "(SELECT COALESCE(max(seq), 0) FROM event_log)"
     for c in EVENT_COLUMNS:
         if c == "seq":
-            values.append("(SELECT COALESCE(max(seq), 0) FROM event_log) + row_number() OVER (ORDER BY pos)")
+            values.append(f"{last} + 1 + pos" if every_row else f"{last} + row_number() OVER (ORDER BY pos)")
         elif c == "date":
             values.append("date_text")
         elif c == "effective":
@@ -325,7 +327,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, path: Path, stamp_text: str) -> 
         first = cols.first if cols.first is not None else np.arange(len(cols))
         rank = np.cumsum(first == np.arange(len(cols))) - 1
         columns = (cols, last + 1 + rank[first])
-    return ImportPlan(added, unchanged, touched, _insert_sql(fresh), columns)
+    return ImportPlan(added, unchanged, touched, _insert_sql(fresh, added == len(cols)), columns)
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
