@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from ..engine.aggregates import DEFAULT_SQL_LIMIT, DEFAULT_SQL_TIMEOUT, readonly_sql
-from ..engine.exports import check_out_path, export_events, read_parquet
+from ..engine.exports import check_out_path, export_events, read_parquet, write_parquet_log
 from ..engine.panel import write_igo_year
 from ..engine.store import NotColumnar, Store
 from ..engine.store_import import COLUMNAR_SUFFIXES
@@ -272,7 +272,11 @@ def export_cmd(
         n = write_igo_year(tl, out)
         typer.echo(f"exported {n} IGO-year row(s) to {out}", err=True)
         return
-    n = export_events(tl.log(), to.value, out, protect=[store])
+    opened = getattr(tl, "store", None)
+    if to is ExportFormat.parquet and out is not None and isinstance(opened, Store) and as_known is None:
+        n = write_parquet_log(opened.con, "event_log", out)  # the stored log as it is, as columns
+    else:
+        n = export_events(tl.log(), to.value, out, protect=[store])
     if out is not None:
         typer.echo(f"exported {n} event(s) to {out}", err=True)
 

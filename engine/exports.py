@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -17,13 +18,13 @@ import numpy as np
 from ..events.catalog_format import write_catalog
 from ..events.codec import FIELD_ORDER, event_from_record, event_to_record, write_jsonl
 from ..events.csvio import write_csv
-from ..events.dates import parse_instant
+from ..events.dates import parse_date, parse_instant
 from ..events.errors import Problem, TimelineError
 from ..events.model import Entry, Origin
 from .fold.encode import TEXT_COLUMNS, encode
 from .fold.parquet_codes import CODE_COLUMNS, CODE_TYPES, FOLD_KEY, code_frame, code_metadata
 
-__all__ = ["check_out_path", "export_events", "parquet_columns", "read_parquet"]
+__all__ = ["check_out_path", "export_events", "parquet_columns", "read_parquet", "write_parquet_log"]
 
 
 def check_out_path(out: Path, protect: Sequence[Path | None] = ()) -> None:
@@ -137,43 +138,111 @@ def _parquet_row(e: Entry) -> dict:
 
 
 def _write_parquet(events: Sequence[Entry], out: Path) -> int:
-    """The typed Parquet export, written by DuckDB (COPY … TO … (FORMAT parquet))."""
-    columns = parquet_columns()
+    """The typed Parquet export of event objects: their interchange records, as a store keeps
+    them, written by :func:`write_parquet_log`."""
     with tempfile.TemporaryDirectory(prefix="timeline-") as tmp:
         src = Path(tmp) / "events.jsonl"
         longest = 0
         with src.open("w", encoding="utf-8") as f:
-            for e in events:
-                line = json.dumps(_parquet_row(e), ensure_ascii=False) + "\n"
+            for i, e in enumerate(events):
+                rec = event_to_record(e)
+                row = {c: rec.get(c) for c in FIELD_ORDER if c not in ("sources", "recorded")}
+                row["seq"] = i
+                row["sources"] = json.dumps(rec["sources"], ensure_ascii=False)
+                row["recorded_text"] = rec.get("recorded")
+                row["recorded"] = parse_instant(rec["recorded"]).isoformat() if rec.get("recorded") else None
+                line = json.dumps(row, ensure_ascii=False) + "\n"
                 longest = max(longest, len(line.encode("utf-8")))
                 f.write(line)
-        texts = [(c, t) for c, t in columns if c not in CODE_COLUMNS]
-        spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in texts) + "}"
-        # a fresh file of our own beside the output (never a name someone could have planted)
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-        os.close(fd)
-        partial = Path(name)
+        spec = {c: "VARCHAR" for c in FIELD_ORDER if c != "recorded"} | {"recorded": "TIMESTAMPTZ"}
+        spec |= {"seq": "BIGINT", "recorded_text": "VARCHAR"}
+        columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in spec.items()) + "}"
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
             con.execute("SET TimeZone = 'UTC'")
-            con.execute("SET enable_progress_bar = false")
             con.execute(
-                f"CREATE TEMP TABLE export_rows AS SELECT {', '.join(c for c, _ in texts)} "
-                f"FROM read_json(?, format='newline_delimited', columns={spec}, "
-                f"maximum_object_size={max(longest + 1024, 1 << 20)})",
+                "CREATE TEMP TABLE export_objects AS SELECT * FROM read_json(?, format='newline_delimited', "
+                f"columns={columns}, maximum_object_size={max(longest + 1024, 1 << 20)})",
                 [str(src)],
             )
-            copy, meta = _with_codes(con, str(out), texts)
-            con.execute(
-                f"COPY ({copy}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet{meta})",
-            )
-        except duckdb.Error as e:
-            partial.unlink(missing_ok=True)
-            raise TimelineError(f"{out}: cannot write Parquet ({str(e).splitlines()[0]})") from None
+            return write_parquet_log(con, "export_objects", out)
         finally:
             con.close()
-        partial.replace(out)
-    return len(events)
+
+
+def write_parquet_log(con: duckdb.DuckDBPyConnection, log: str, out: Path) -> int:
+    """The typed Parquet export (COPY … TO … (FORMAT parquet)) of the relation ``log`` on
+    ``con``, which has a store's ``event_log`` columns: ``seq`` (the order), the interchange
+    fields as text, ``sources`` as the interchange's JSON text, ``recorded`` (an instant) and
+    ``recorded_text`` (as written). A store's log is written as it is, without an event object
+    per record. The number of events written."""
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET TimeZone = 'UTC'")
+    _export_dates(con, log)
+    columns = parquet_columns()
+    texts = [(c, t) for c, t in columns if c not in CODE_COLUMNS]
+    values = {c: f"r.{c}" for c, _ in texts}
+    values |= {
+        "sources": f"CAST(list_transform(CAST(r.sources AS JSON[]), lambda x: {_SOURCE_FIELDS}) AS {_SOURCE_STRUCT}[])",
+        "date_lo": "d.lo",
+        "date_hi": "d.hi",
+        "effective_from": "w.lo",
+        "effective_to": "w.hi",
+    }
+    # a fresh file of our own beside the output (never a name someone could have planted)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    os.close(fd)
+    partial = Path(name)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE export_rows AS SELECT {', '.join(f'{v} AS {c}' for c, v in values.items())} "
+            f"FROM {log} r LEFT JOIN export_dates d ON d.raw = r.date LEFT JOIN export_dates w ON w.raw = COALESCE(r.effective, r.date) "
+            "ORDER BY r.seq"
+        )
+        copy, meta = _with_codes(con, str(out), texts)
+        con.execute(f"COPY ({copy}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet{meta})")
+        n = con.execute("SELECT count(*) FROM export_rows").fetchall()[0][0]
+    except duckdb.Error as e:
+        partial.unlink(missing_ok=True)
+        raise TimelineError(f"{out}: cannot write Parquet ({str(e).splitlines()[0]})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        for t in ("export_rows", "export_dates"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+        for v in ("export_log",):
+            con.execute(f"DROP VIEW IF EXISTS {v}")
+        with contextlib.suppress(KeyError, duckdb.Error):
+            con.unregister("export_codes")
+    partial.replace(out)
+    return int(n)
+
+
+# one source of the interchange's JSON as the export's struct: ``page`` as text, and as a number
+# when the source gives a whole number
+_SOURCE_FIELDS = (
+    "struct_pack(title := x->>'title', ref := x->>'ref', quote := x->>'quote', url := x->>'url', "
+    "page := x->>'page', page_number := CASE WHEN json_type(x, '$.page') IN ('BIGINT', 'UBIGINT') "
+    "THEN CAST(x->>'page' AS BIGINT) END, author := x->>'author', publisher := x->>'publisher', "
+    "issued := x->>'issued')"
+)
+
+
+def _export_dates(con: duckdb.DuckDBPyConnection, log: str) -> None:
+    """``export_dates``: each date text of the log with its first and last day (the codec's
+    reading of EDTF, once per distinct text)."""
+    texts = con.execute(
+        f"SELECT DISTINCT t FROM (SELECT date AS t FROM {log} UNION ALL SELECT effective FROM {log}) "
+        "WHERE t IS NOT NULL"
+    ).fetchall()
+    rows = []
+    for (t,) in texts:
+        w = parse_date(t)
+        rows.append((t, w.lo.isoformat(), w.hi.isoformat()))
+    con.execute("CREATE OR REPLACE TEMP TABLE export_dates (raw VARCHAR, lo DATE, hi DATE)")
+    if rows:
+        con.executemany("INSERT INTO export_dates VALUES (?, ?::DATE, ?::DATE)", rows)
 
 
 def _with_codes(con: duckdb.DuckDBPyConnection, label: str, texts: list[tuple[str, str]]) -> tuple[str, str]:

@@ -82,11 +82,11 @@ class Columns:
 
     @property
     def lo(self) -> np.ndarray:
-        return self.when_lo[self.when]
+        return _per_record(self.when_lo, self.when)
 
     @property
     def hi(self) -> np.ndarray:
-        return self.when_hi[self.when]
+        return _per_record(self.when_hi, self.when)
 
     def code(self, word: str) -> int:
         """The code of a subject, party, office or holder (-1 when the log does not hold it)."""
@@ -212,3 +212,9 @@ def from_events(events: Sequence[Event | Retraction]) -> Columns:
     # Two different records under one id (the same record twice counts once).
     cols.conflicts = [(i, int(first[i])) for i in np.flatnonzero(~live).tolist() if events[i] != events[int(first[i])]]
     return cols
+
+
+def _per_record(days: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Each record's day from its date's code, as the fold reads it; in a log with no dated
+    record at all (only retractions) there is no day to read."""
+    return days[when] if len(days) else np.zeros(len(when), dtype=days.dtype)

@@ -73,6 +73,21 @@ def test_an_events_file_with_an_impossible_transition_names_the_event(invoke, wr
 
 
 @pytest.mark.parametrize(
+    ("retracts", "message"), [("r", "event r: retracts itself"), ("gone", "event r: retracts unknown event 'gone'")]
+)
+def test_a_log_of_only_retractions_is_named_not_a_crash(invoke, write_events, retracts, message):
+    """A log without one dated record (found by the store export's property): the fold has no
+    day to read, and the problem is still one line naming the event."""
+    retraction = {"id": "r", "subject": "ORG", "kind": "retracted", "retracts": retracts}
+    retraction["sources"] = [{"title": "A report", "ref": "public-record:report"}]
+    path = write_events([retraction], name="only-retractions.jsonl")
+    checked = invoke("validate", path)
+    assert checked.exit_code == 1 and f"only-retractions.jsonl:1: {message}" in checked.output
+    assert "Traceback" not in checked.output and "internal error" not in checked.output
+    assert_one_error_line(invoke("members", "ORG", "--on", "2005", "--events", path), f"only-retractions.jsonl:1: {message}")
+
+
+@pytest.mark.parametrize(
     "args, part",
     [
         (["members", "CSTO", "--on", "2005", "--events", "no-such-file.jsonl"], "no-such-file.jsonl: file not found"),

@@ -230,3 +230,45 @@ def test_recorded_is_an_instant_in_utc(exported):
         "SELECT recorded FROM read_parquet(?) WHERE id = 'x-recorded-offset'", [str(exported[1])]
     ).fetchone()[0]
     assert got == datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
+
+
+def _rows_and_metadata(path):
+    con = duckdb.connect()
+    rows = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
+    meta = con.execute(f"SELECT key, value FROM parquet_kv_metadata('{path}')").fetchall()
+    types = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+    return rows, meta, types
+
+
+def _store_exports_as_its_events(events, folder) -> bool:
+    """Whether the store holding ``events`` writes, from its columns, the rows, types and fold
+    metadata the export of its event objects writes (False: the store refuses the log)."""
+    from timeline_engine.engine.exports import write_parquet_log
+    from timeline_engine.engine.store import Store
+    from timeline_engine.events.errors import ValidationFailed
+
+    store = Store.memory()
+    try:
+        try:
+            store.append(events)
+        except ValidationFailed:
+            return False
+        export_events(store.events(), "parquet", folder / "objects.parquet")
+        assert write_parquet_log(store.con, "event_log", folder / "columns.parquet") == len(events)
+    finally:
+        store.close()
+    assert _rows_and_metadata(folder / "columns.parquet") == _rows_and_metadata(folder / "objects.parquet")
+    return True
+
+
+def test_a_store_exports_as_columns_what_its_events_export(exported, tmp_path):
+    """`timeline export --to parquet --store` writes the stored log from its columns (no event
+    object per record): the catalog with sources, pages, effective dates and offsets."""
+    assert _store_exports_as_its_events(exported[0], tmp_path)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(any_event_records(), min_size=1, max_size=8, unique_by=lambda r: r["id"]))
+def test_any_stored_log_exports_as_columns_what_its_events_export(tmp_path_factory, recs):
+    events = [event_from_record(r, Origin("g", i)) for i, r in enumerate(recs, 1)]
+    _store_exports_as_its_events(events, tmp_path_factory.mktemp("store-export"))
