@@ -2,6 +2,7 @@
 
     python -m benchmarks.scale --sizes 1m,10m                     # every mode, a table on stdout
     python -m benchmarks.scale --sizes 10m --modes partitioned --partitions 10
+    python -m benchmarks.scale --sizes 1m --check                  # in process vs Dask local[2]: same?
 
 Modes, each in its own process (so that its peak memory is its own):
 
@@ -93,6 +94,51 @@ def measure(mode: str, log: Path, partitions: int | None = None, workers: int = 
         shutil.rmtree(out.parent, ignore_errors=True)
 
 
+def check_same(log: Path, partitions: int, workers: int = 2, days: tuple[str, ...] = ("1950-01-01", "2000-06-01")) -> dict:
+    """`timeline compile` of ``log`` in this process and with ``--dask local[N]``: whether every
+    Parquet file of the two outputs is the same byte for byte, and whether ``Timeline.load`` of
+    each gives the same members for every subject on each of ``days``."""
+    import filecmp
+
+    import duckdb
+
+    from timeline_engine.engine import Timeline
+    from timeline_engine.engine.distributed import dask_runner
+    from timeline_engine.engine.partitions import compile_log
+
+    root = Path(tempfile.mkdtemp(prefix="timeline-check-"))
+    try:
+        started = time.perf_counter()
+        here = compile_log(log, root / "here", partitions)
+        here_s = time.perf_counter() - started
+        with dask_runner(f"local[{workers}]") as run:
+            started = time.perf_counter()
+            there = compile_log(log, root / "there", partitions, run, f"dask local[{workers}]")
+            there_s = time.perf_counter() - started
+        files = sorted(p.relative_to(root / "here") for p in (root / "here").rglob("*.parquet"))
+        differ = [
+            str(f)
+            for f in files
+            if not (root / "there" / f).is_file() or not filecmp.cmp(root / "here" / f, root / "there" / f, shallow=False)
+        ]
+        subjects = [r[0] for r in duckdb.sql(f"SELECT DISTINCT subject FROM read_parquet('{log}') ORDER BY 1").fetchall()]
+        a, b = Timeline.load(root / "here"), Timeline.load(root / "there")
+        answers = [(s, d) for s in subjects for d in days]
+        disagree = [q for q in answers if a.members(q[0], on=q[1]).parties != b.members(q[0], on=q[1]).parties]
+        return {
+            "events": here.events,
+            "partitions": [here.partitions, there.partitions],
+            "spells": [here.spells, there.spells],
+            "seconds": [round(here_s, 1), round(there_s, 1)],
+            "parquet_files": len(files),
+            "files_differ": differ,
+            "questions": len(answers),
+            "answers_differ": len(disagree),
+        }
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _table(rows: list[dict]) -> str:
     lines = [
         "| events | mode | partitions | wall s | events/s | peak RSS, parent (MB) | peak RSS, each worker (MB) |",
@@ -115,6 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data", type=Path, default=Path("/tmp/timeline-bench"))
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--check", action="store_true", help="compile in process and on Dask local[N]: same files, same answers")
     ap.add_argument("--child", choices=MODES, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--log", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
@@ -124,6 +171,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     from benchmarks.run import ensure_log
 
+    if args.check:
+        checks = []
+        for size in args.sizes.split(","):
+            _, parquet = ensure_log(size, args.data)
+            checks.append(check_same(parquet, args.partitions or 4, args.workers))
+            print(json.dumps(checks[-1]))
+        if args.json:
+            args.json.write_text(json.dumps(checks, indent=2) + "\n", encoding="utf-8")
+        return
     rows = []
     for size in args.sizes.split(","):
         _, parquet = ensure_log(size, args.data)

@@ -58,7 +58,13 @@ class _Words:
 
     def __init__(self, texts: Sequence[str] = ()):
         self.texts = [str(t) for t in texts]
-        self.codes = {t: i for i, t in enumerate(self.texts)}
+        self.codes = dict(zip(self.texts, range(len(self.texts))))
+
+    def copy(self) -> _Words:
+        """Another dictionary with the same codes, to add to without changing this one."""
+        other = _Words()
+        other.texts, other.codes = list(self.texts), self.codes.copy()
+        return other
 
     def code(self, text: str) -> int:
         found = self.codes.get(text)
@@ -115,7 +121,7 @@ class SpellIndex:
         """This index with the spells of ``subjects`` taken from ``folded`` (a fold of just those
         subjects, whole lineages), the rest kept as it was. The kept rows are already in order:
         only the new ones are sorted, then merged in by subject (a linear merge of two runs)."""
-        words, whens = _Words(self.words.texts), _Words(self.whens.texts)
+        words, whens = self.words.copy(), self.whens.copy()
         fresh = _rows_of(folded, seq, words, whens)
         fresh = {k: v[_order(fresh, words)] for k, v in fresh.items()}
         codes = np.array([words.code(s) for s in subjects], dtype=np.int64)
