@@ -94,7 +94,9 @@ def measure(mode: str, log: Path, partitions: int | None = None, workers: int = 
         shutil.rmtree(out.parent, ignore_errors=True)
 
 
-def check_same(log: Path, partitions: int, workers: int = 2, days: tuple[str, ...] = ("1950-01-01", "2000-06-01")) -> dict:
+def check_same(
+    log: Path, partitions: int, workers: int = 2, days: tuple[str, ...] = ("1950-01-01", "2000-06-01")
+) -> dict:
     """`timeline compile` of ``log`` in this process and with ``--dask local[N]``: whether every
     Parquet file of the two outputs is the same byte for byte, and whether ``Timeline.load`` of
     each gives the same members for every subject on each of ``days``."""
@@ -119,9 +121,12 @@ def check_same(log: Path, partitions: int, workers: int = 2, days: tuple[str, ..
         differ = [
             str(f)
             for f in files
-            if not (root / "there" / f).is_file() or not filecmp.cmp(root / "here" / f, root / "there" / f, shallow=False)
+            if not (root / "there" / f).is_file()
+            or not filecmp.cmp(root / "here" / f, root / "there" / f, shallow=False)
         ]
-        subjects = [r[0] for r in duckdb.sql(f"SELECT DISTINCT subject FROM read_parquet('{log}') ORDER BY 1").fetchall()]
+        subjects = [
+            r[0] for r in duckdb.sql(f"SELECT DISTINCT subject FROM read_parquet('{log}') ORDER BY 1").fetchall()
+        ]
         a, b = Timeline.load(root / "here"), Timeline.load(root / "there")
         answers = [(s, d) for s in subjects for d in days]
         disagree = [q for q in answers if a.members(q[0], on=q[1]).parties != b.members(q[0], on=q[1]).parties]
@@ -161,7 +166,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data", type=Path, default=Path("/tmp/timeline-bench"))
     ap.add_argument("--json", type=Path, default=None)
-    ap.add_argument("--check", action="store_true", help="compile in process and on Dask local[N]: same files, same answers")
+    ap.add_argument(
+        "--check", action="store_true", help="compile in process and on Dask local[N]: same files, same answers"
+    )
     ap.add_argument("--child", choices=MODES, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--log", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)

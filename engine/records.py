@@ -169,6 +169,7 @@ class StoreRecord:
         self._id_of: dict[int, str] = {}
         self._lookups = 0
         self.parties = PartyNames(store.party_names())  # names of user-assigned codes (COW-only states)
+        self._named: list[tuple[str, str, str]] | None = None
         self._subjects = _LazySubjects(self)
 
     @property
@@ -205,10 +206,17 @@ class StoreRecord:
 
     def subject_names(self) -> list[tuple[str, str]]:
         """Names from the store's founding and renaming events, without building subjects."""
-        return self._store.con.execute(
-            f"SELECT subject, name FROM event_log WHERE kind IN ('founded', 'renamed') "
-            f"AND seq IN (SELECT seq FROM {self._spells}_in_force) ORDER BY seq"
-        ).fetchall()
+        return [(subject, name) for subject, _, name in self._namings()]
+
+    def _namings(self) -> list[tuple[str, str, str]]:
+        """(subject, kind, name) of every founding and renaming in force, in log order: one pass
+        over the log when the store is opened, for the subjects' ids and their names."""
+        if self._named is None:
+            self._named = self._store.con.execute(
+                f"SELECT e.subject, e.kind, e.name FROM event_log e JOIN {self._spells}_in_force f ON f.seq = e.seq "
+                "WHERE e.kind IN ('founded', 'renamed') ORDER BY e.seq"
+            ).fetchall()
+        return self._named
 
     def tracks(self, family: str, sid: str) -> dict[str, Track]:
         return self.index.tracks(family, sid)
@@ -276,13 +284,7 @@ class _LazySubjects(Mapping[str, Subject]):
 
     def __init__(self, record: StoreRecord):
         self._record = record
-        self._ids = [
-            r[0]
-            for r in record._store.con.execute(
-                f"SELECT subject FROM event_log WHERE kind = 'founded' "
-                f"AND seq IN (SELECT seq FROM {record._spells}_in_force) ORDER BY subject"
-            ).fetchall()
-        ]
+        self._ids = sorted(subject for subject, kind, _ in record._namings() if kind == "founded")
         self._known = set(self._ids)
         self._built: dict[str, Subject] = {}
 

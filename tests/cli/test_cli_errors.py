@@ -84,7 +84,9 @@ def test_a_log_of_only_retractions_is_named_not_a_crash(invoke, write_events, re
     checked = invoke("validate", path)
     assert checked.exit_code == 1 and f"only-retractions.jsonl:1: {message}" in checked.output
     assert "Traceback" not in checked.output and "internal error" not in checked.output
-    assert_one_error_line(invoke("members", "ORG", "--on", "2005", "--events", path), f"only-retractions.jsonl:1: {message}")
+    assert_one_error_line(
+        invoke("members", "ORG", "--on", "2005", "--events", path), f"only-retractions.jsonl:1: {message}"
+    )
 
 
 @pytest.mark.parametrize(
