@@ -111,32 +111,6 @@ def parquet_columns() -> list[tuple[str, str]]:
     return out
 
 
-def _parquet_row(e: Entry) -> dict:
-    rec = event_to_record(e)
-    row: dict = {c: rec.get(c) for c in FIELD_ORDER}
-    row["sources"] = [
-        {
-            "title": s["title"],
-            "ref": s["ref"],
-            "quote": s.get("quote"),
-            "url": s.get("url"),
-            "page": None if s.get("page") is None else str(s["page"]),
-            "page_number": s["page"] if isinstance(s.get("page"), int) else None,
-            "author": s.get("author"),
-            "publisher": s.get("publisher"),
-            "issued": s.get("issued"),
-        }
-        for s in rec["sources"]
-    ]
-    row["date_lo"] = e.date.lo.isoformat() if e.date else None
-    row["date_hi"] = e.date.hi.isoformat() if e.date else None
-    row["effective_from"] = e.when.lo.isoformat() if e.when else None
-    row["effective_to"] = e.when.hi.isoformat() if e.when else None
-    row["recorded_text"] = rec.get("recorded")
-    row["recorded"] = parse_instant(rec["recorded"]).isoformat() if rec.get("recorded") else None
-    return row
-
-
 def _write_parquet(events: Sequence[Entry], out: Path) -> int:
     """The typed Parquet export of event objects: their interchange records, as a store keeps
     them, written by :func:`write_parquet_log`."""
@@ -211,8 +185,7 @@ def write_parquet_log(con: duckdb.DuckDBPyConnection, log: str, out: Path) -> in
     finally:
         for t in ("export_rows", "export_dates"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
-        for v in ("export_log",):
-            con.execute(f"DROP VIEW IF EXISTS {v}")
+        con.execute("DROP VIEW IF EXISTS export_log")
         with contextlib.suppress(KeyError, duckdb.Error):
             con.unregister("export_codes")
     partial.replace(out)

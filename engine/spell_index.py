@@ -27,6 +27,7 @@ import numpy as np
 
 from .fold import Folded
 from .fold.codes import BODY, FOREVER, OFFICE, PARTY, STANDINGS
+from .fold.columns import text_ranks
 from .tracks import Spell, Track
 
 __all__ = ["FAMILIES", "INDEX_VERSION", "SpellIndex"]
@@ -347,8 +348,7 @@ def _order(rows: dict[str, np.ndarray], words: _Words) -> np.ndarray:
     n = len(rows["subject"])
     if not n:
         return np.arange(0)
-    rank = np.empty(len(words.texts), dtype=np.int64)
-    rank[np.argsort(np.array(words.texts, dtype=object), kind="stable")] = np.arange(len(words.texts))
+    rank = text_ranks(words.texts)
     return np.lexsort((np.arange(n), rank[rows["thing"]], rows["family"], rows["subject"]))
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from .coverage import write_coverage
 from .fold import Folded
 from .fold.codes import FOREVER, PARTY, STANDINGS
+from .fold.columns import text_ranks
 from .fold.spells import FAMILY_NAMES
 from .tracks import EPOCH
 
@@ -27,16 +28,6 @@ def _days(ordinals: np.ndarray) -> np.ndarray:
     out = ordinals.astype(np.int64) - EPOCH
     out[ordinals >= FOREVER] = -(1 << 40)
     return out
-
-
-def _ranks(texts) -> np.ndarray:
-    """The place of each code's text in text order (as DuckDB orders VARCHAR: by code point),
-    with the code -1 (no text) after every text."""
-    order = np.argsort(np.asarray(texts, dtype=object), kind="stable")
-    ranks = np.empty(len(order) + 1, dtype=np.int64)
-    ranks[order] = np.arange(len(order))
-    ranks[-1] = len(order)
-    return ranks
 
 
 def write_spells(
@@ -82,9 +73,9 @@ def write_spells(
     }
     # the table's order (family, subject, thing, then replay) as one integer key, so that
     # DuckDB sorts integers rather than texts
-    words = _ranks(c.words)
+    words = text_ranks(c.words)
     families = np.zeros(max(FAMILY_NAMES) + 1, dtype=np.int64)
-    families[list(FAMILY_NAMES)] = _ranks(list(FAMILY_NAMES.values()))[:-1]
+    families[list(FAMILY_NAMES)] = text_ranks(list(FAMILY_NAMES.values()))[:-1]
     frame["ord"] = np.lexsort((pos, words[frame["thing"]], words[frame["subject"]], families[s.family])).argsort()
     dictionaries = {
         "fold_words": {"code": np.arange(len(c.words), dtype=np.int32), "w": c.words.astype(object)},

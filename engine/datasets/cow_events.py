@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import attrs
 
-from ...events.dates import When
+from ...events.dates import When, parse_date
 from ...events.model import CoverageEvent, Event, ParticipationEvent, Source, SubjectEvent
 from .cow_states import STATES_REF, CowDataError, StateSystem
 
@@ -90,7 +90,7 @@ class IgoEvents:
             id=f"cow-{sid.lower()}-attested-{year:04d}",
             kind="attested",
             subject=sid,
-            date=When(f"{year:04d}", date(year, 1, 1), date(year, 12, 31)),
+            date=parse_date(f"{year:04d}"),  # a year, as the codec reads one
             sources=(Source(title=TITLE, ref=self.ref, quote=f"ioname={ioname}, last year coded: {year}"),),
             note="the COW IGO-year panel codes this IGO through this year",
         )
@@ -215,7 +215,7 @@ class IgoEvents:
             id=f"cow-{sid.lower()}-founded",
             kind="founded",
             subject=sid,
-            date=When(f"{year:04d}", date(year, 1, 1), date(year, 12, 31)),
+            date=parse_date(f"{year:04d}"),  # a year, as the codec reads one
             name=orgname,
             subject_kind="organization",
             sources=(Source(title=TITLE, ref=self.ref, quote=f"ioname={ioname}, orgname={orgname}, sdate={sdate}"),),
@@ -235,6 +235,6 @@ class IgoEvents:
             id=f"cow-{sid.lower()}-dissolved",
             kind="dissolved",
             subject=sid,
-            date=When(f"{year:04d}", date(year, 1, 1), date(year, 12, 31)),
+            date=parse_date(f"{year:04d}"),  # a year, as the codec reads one
             sources=(Source(title=TITLE, ref=self.ref, quote=f"ioname={ioname}, deaddate={deaddate}"),),
         )

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
 from pathlib import Path
 
 import attrs
 import pycountry
 
-from ...events.dates import When
+from ...events.dates import parse_date
 from ...events.errors import TimelineError, UnknownParty
 from ...events.model import CoverageEvent, Event, ParticipationEvent, Source, SubjectEvent
 from ...events.parties import resolve_party
@@ -175,7 +174,7 @@ def read_un_status(path: str | Path, *, declare_subject: bool = True, ref: str |
                 id=f"unhr-{tid.lower()}-founded",
                 kind="founded",
                 subject=tid,
-                date=When(f"{year:04d}", date(year, 1, 1), date(year, 12, 31)),
+                date=parse_date(f"{year:04d}"),  # a year, as the codec reads one
                 name=name,
                 subject_kind="treaty",
                 sources=(
@@ -243,7 +242,7 @@ def read_un_status(path: str | Path, *, declare_subject: bool = True, ref: str |
                 kind=kind,
                 subject=tid,
                 party=party,
-                date=When(f"{year:04d}", date(year, 1, 1), date(year, 12, 31)),
+                date=parse_date(f"{year:04d}"),  # a year, as the codec reads one
                 sources=(Source(title=title, ref=ref, quote=text),),
                 note=note,
             )
@@ -258,7 +257,7 @@ def read_un_status(path: str | Path, *, declare_subject: bool = True, ref: str |
                 id=f"unhr-{tid.lower()}-attested-{last}",
                 kind="attested",
                 subject=tid,
-                date=When(f"{last:04d}", date(last, 1, 1), date(last, 12, 31)),
+                date=parse_date(f"{last:04d}"),  # a year, as the codec reads one
                 parties=" ".join(sorted(seen)),
                 sources=(Source(title=title, ref=ref, quote=f"{len(seen)} rows, one per UN member state"),),
                 note=(

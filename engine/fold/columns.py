@@ -19,7 +19,7 @@ from ...events.model import BodyEvent, CoverageEvent, Event, OfficeEvent, Partic
 from ...events.rules import SUBJECT_KINDS
 from .codes import K, V
 
-__all__ = ["NONE", "UNKNOWN", "WORD_FIELDS", "Columns", "Places", "from_events"]
+__all__ = ["NONE", "UNKNOWN", "WORD_FIELDS", "Columns", "Places", "from_events", "text_ranks"]
 
 NONE = -1  # no value / no link
 UNKNOWN = -2  # a link to an id the log does not hold (yet)
@@ -218,3 +218,13 @@ def _per_record(days: np.ndarray, when: np.ndarray) -> np.ndarray:
     """Each record's day from its date's code, as the fold reads it; in a log with no dated
     record at all (only retractions) there is no day to read."""
     return days[when] if len(days) else np.zeros(len(when), dtype=days.dtype)
+
+
+def text_ranks(texts) -> np.ndarray:
+    """The place of each code's text in text order (as DuckDB orders VARCHAR: by code point), one
+    longer than ``texts`` so that the code -1 (no text) ranks after every text."""
+    order = np.argsort(np.asarray(texts, dtype=object), kind="stable")
+    ranks = np.empty(len(order) + 1, dtype=np.int64)
+    ranks[order] = np.arange(len(order))
+    ranks[-1] = len(order)
+    return ranks
